@@ -1,0 +1,163 @@
+#include "policy_set.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <optional>
+
+#include "rule_compiler.h"
+#include "rule_file.h"
+
+namespace postguard {
+namespace fs = std::filesystem;
+
+namespace {
+
+// The pack files of one kind in `dir`, by id (file stem), sorted for stable reports.
+std::map<std::string, fs::path> json_files(const fs::path& dir, std::vector<std::string>& errors) {
+  std::map<std::string, fs::path> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return out;
+  fs::directory_iterator it(dir, ec);
+  if (ec) {
+    errors.push_back(dir.string() + ": cannot read the directory: " + ec.message());
+    return out;
+  }
+  for (const fs::directory_entry& e : it) {
+    const fs::path& p = e.path();
+    if (p.extension() != ".json" || p.filename() == "schema.json") continue;
+    if (!e.is_regular_file(ec)) continue;
+    out[p.stem().string()] = p;
+  }
+  return out;
+}
+
+// Shared packs parsed on first use, and each parse error reported once.
+class SharedPacks {
+ public:
+  SharedPacks(std::map<std::string, fs::path> paths, std::vector<std::string>& errors)
+      : paths_(std::move(paths)), errors_(errors) {}
+
+  const RuleFile* find(std::string_view id) {
+    auto p = paths_.find(std::string(id));
+    if (p == paths_.end()) return nullptr;
+    auto [it, fresh] = cache_.try_emplace(p->first);
+    if (fresh) {
+      Expected<RuleFile> f = read_rule_file(p->second);
+      if (f) {
+        it->second = std::move(*f);
+      } else {
+        errors_.push_back(f.error().message);
+      }
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+
+  const std::map<std::string, fs::path>& paths() const { return paths_; }
+
+ private:
+  std::map<std::string, fs::path> paths_;
+  std::map<std::string, std::optional<RuleFile>> cache_;
+  std::vector<std::string>& errors_;
+};
+
+std::optional<fs::path> env_path(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return fs::path(v);
+}
+
+}  // namespace
+
+PolicySet PolicySet::load(const std::vector<fs::path>& dirs) {
+  PolicySet set;
+  std::map<std::string, fs::path> policies;
+  std::map<std::string, fs::path> shared;
+  for (const fs::path& dir : dirs) {
+    for (auto& [id, path] : json_files(dir, set.errors_)) policies[id] = path;
+    for (auto& [id, path] : json_files(dir / "shared", set.errors_)) shared[id] = path;
+  }
+  SharedPacks packs(std::move(shared), set.errors_);
+  const SharedPackLookup lookup = [&packs](std::string_view id) { return packs.find(id); };
+  for (const auto& [id, path] : policies) {
+    Expected<RuleFile> file = read_rule_file(path);
+    if (!file) {
+      set.errors_.push_back(file.error().message);
+      continue;
+    }
+    CompileResult r = compile_policy(*file, lookup);
+    set.errors_.insert(set.errors_.end(), r.problems.begin(), r.problems.end());
+    if (r.policy) set.policies_.push_back(std::move(r.policy));
+  }
+  return set;
+}
+
+const Policy* PolicySet::find(std::string_view id) const {
+  for (const auto& p : policies_) {
+    if (p->info().id == id) return p.get();
+  }
+  return nullptr;
+}
+
+std::vector<const Policy*> PolicySet::policies() const {
+  std::vector<const Policy*> out;
+  for (const auto& p : policies_) out.push_back(p.get());
+  return out;  // loaded from a std::map, so already sorted by id
+}
+
+std::vector<fs::path> default_rule_dirs() {
+  std::vector<fs::path> dirs;
+  if (auto d = env_path("POSTGUARD_DATA_DIR")) {
+    dirs.push_back(*d);
+  } else if (fs::path installed = POSTGUARD_INSTALL_RULES_DIR; fs::is_directory(installed)) {
+    dirs.push_back(installed);
+  } else {
+    // Run from a build tree before `cmake --install`: use the checkout's rules.
+    dirs.push_back(POSTGUARD_SOURCE_RULES_DIR);
+  }
+#ifdef _WIN32
+  if (auto pd = env_path("ProgramData")) dirs.push_back(*pd / "Postguard" / "rules");
+  if (auto ad = env_path("APPDATA")) dirs.push_back(*ad / "Postguard" / "rules");
+#else
+  dirs.push_back("/etc/postguard/rules");
+  if (auto x = env_path("XDG_CONFIG_HOME")) {
+    dirs.push_back(*x / "postguard" / "rules");
+  } else if (auto h = env_path("HOME")) {
+    dirs.push_back(*h / ".config" / "postguard" / "rules");
+  }
+#endif
+  return dirs;
+}
+
+std::vector<std::string> validate_rules_path(const fs::path& path) {
+  std::vector<std::string> errors;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    PolicySet set = PolicySet::load({path});
+    errors = set.errors();
+    // Shared packs no policy extends are still checked on their own.
+    for (const auto& [id, p] : json_files(path / "shared", errors)) {
+      Expected<RuleFile> f = read_rule_file(p);
+      if (!f) {
+        if (std::find(errors.begin(), errors.end(), f.error().message) == errors.end()) {
+          errors.push_back(f.error().message);
+        }
+        continue;
+      }
+      for (std::string& e : validate_shared_pack(*f)) {
+        if (std::find(errors.begin(), errors.end(), e) == errors.end()) errors.push_back(e);
+      }
+    }
+    return errors;
+  }
+  if (!fs::exists(path, ec)) return {path.string() + ": no such file or directory"};
+  Expected<RuleFile> f = read_rule_file(path);
+  if (!f) return {f.error().message};
+  if (path.parent_path().filename() == "shared") return validate_shared_pack(*f);
+  SharedPacks packs(json_files(path.parent_path() / "shared", errors), errors);
+  CompileResult r = compile_policy(*f, [&packs](std::string_view id) { return packs.find(id); });
+  errors.insert(errors.end(), r.problems.begin(), r.problems.end());
+  return errors;
+}
+
+}  // namespace postguard
