@@ -13,7 +13,7 @@ namespace postguard::cli {
 namespace {
 
 struct LineResult {
-  std::string output;  // one line of JSON, without the newline
+  std::string output;    // one line of JSON, without the newline
   bool bad = false;      // the line got an error object
   bool reached = false;  // a warning at or above --fail-on
 };
@@ -61,9 +61,9 @@ std::optional<LineProblem> read_options(const nlohmann::json& post, CheckOptions
   if (std::optional<std::string> platform = string_member(post, "platform", problem)) {
     const std::optional<Platform> p = parse_platform(*platform);
     if (!p) {
-      return LineProblem{ErrorCode::unknown_platform,
-                         "unknown platform '" + *platform +
-                             "' (expected twitter, facebook or linkedin)"};
+      return LineProblem{
+          ErrorCode::unknown_platform,
+          "unknown platform '" + *platform + "' (expected twitter, facebook or linkedin)"};
     }
     options.platform = *p;
   }
@@ -135,8 +135,7 @@ LineResult check_line(std::string_view line, std::size_t number, const CheckSett
   const std::string& body = text->get_ref<const std::string&>();
   if (std::size_t nul = body.find('\0'); nul != std::string::npos) {
     // As in the host: C-string APIs under the engine would silently stop there.
-    return fail({ErrorCode::bad_text,
-                 "\"text\" contains U+0000 at byte " + std::to_string(nul)});
+    return fail({ErrorCode::bad_text, "\"text\" contains U+0000 at byte " + std::to_string(nul)});
   }
   std::optional<LineProblem> problem;
   std::optional<std::string> policy_id = string_member(post, "policy", problem);

@@ -19,11 +19,10 @@ constexpr std::string_view kUsage =
 constexpr std::string_view kDescription =
     R"txt(Checks a post against a policy and shows each warning under the words it is about.
 
-The post is FILE, or standard input when FILE is '-' or left out. It must be UTF-8 text
-(no U+0000). A byte
-order mark at its start is ignored, and the offsets ("start"/"end" in --format json, in UTF-16
-code units) count from the character after it; nothing else is stripped, so a trailing newline
-is part of the post.
+The post is FILE, or standard input when FILE is '-' or left out. It must be UTF-8 text (no
+U+0000). A byte order mark at its start is ignored, and the offsets ("start"/"end" in --format
+json, in UTF-16 code units) count from the character after it; nothing else is stripped, so a
+trailing newline is part of the post.
 
 --format text (the default) shows, for each warning, FILE:LINE:COLUMN (1-based, the column
 counting characters), the line with the span underlined by carets, then the severity, the
@@ -47,7 +46,7 @@ Exit codes: 0 no warning at or above --fail-on, 1 one was found, 2 bad command l
 3 unreadable input or invalid UTF-8, 4 rules failed to load or unknown policy.)txt";
 
 po::options_description check_options() {
-  po::options_description options("Options");
+  po::options_description options = options_table();
   options.add_options()("help,h", "show this help")(
       "policy", po::value<std::string>()->value_name("ID"),
       "the policy to check against (see 'postguard policies')")(
@@ -57,9 +56,9 @@ po::options_description check_options() {
       "who posts: personal or official (an organisation's own account)")(
       "bio-disclaimer", po::bool_switch(),
       "the account's bio already says the views are the author's own")(
-      "format", po::value<std::string>()->value_name("F")->default_value("text"),
-      "text or json")("fail-on", po::value<std::string>()->value_name("LEVEL")->default_value("error"),
-                      "exit 1 when a warning at or above LEVEL is found: info, warning or error")(
+      "format", po::value<std::string>()->value_name("F")->default_value("text"), "text or json")(
+      "fail-on", po::value<std::string>()->value_name("LEVEL")->default_value("error"),
+      "exit 1 when a warning at or above LEVEL is found: info, warning or error")(
       "batch", po::value<std::string>()->value_name("FILE"),
       "check the JSON Lines posts in FILE ('-' for standard input)");
   add_rules_option(options);
@@ -142,7 +141,8 @@ int run_check(const Args& args, Io io) {
   if (!settings) return usage_error(io.err, "check", settings.error().message);
   const std::string format = vm["format"].as<std::string>();
   if (format != "text" && format != "json") {
-    return usage_error(io.err, "check", "invalid --format '" + format + "' (expected text or json)");
+    return usage_error(io.err, "check",
+                       "invalid --format '" + format + "' (expected text or json)");
   }
 
   const bool batch = vm.count("batch") != 0;
@@ -152,11 +152,13 @@ int run_check(const Args& args, Io io) {
                            "' (with --batch, the input is --batch's argument)");
   }
   if (batch && format == "text" && !vm["format"].defaulted()) {
-    return usage_error(io.err, "check", "--batch always writes JSON Lines; --format text does not apply");
+    return usage_error(io.err, "check",
+                       "--batch always writes JSON Lines; --format text does not apply");
   }
   if (parsed->positional.size() > 1) {
-    return usage_error(io.err, "check",
-                       "unexpected argument '" + parsed->positional[1] + "' (check takes one FILE)");
+    return usage_error(
+        io.err, "check",
+        "unexpected argument '" + parsed->positional[1] + "' (check takes one FILE)");
   }
   if (!batch && !settings->policy) {
     return usage_error(io.err, "check", "--policy is required (see 'postguard policies')");

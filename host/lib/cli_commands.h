@@ -31,8 +31,8 @@ using Args = std::vector<std::string>;
 
 // What `check` takes from its options; in --batch mode, the defaults for every line.
 struct CheckSettings {
-  std::optional<std::string> policy;  // --policy
-  CheckOptions options;               // --platform, --role, --bio-disclaimer
+  std::optional<std::string> policy;   // --policy
+  CheckOptions options;                // --platform, --role, --bio-disclaimer
   Severity fail_on = Severity::error;  // --fail-on
 };
 
@@ -64,6 +64,9 @@ std::optional<ParsedArgs> parse_args(const Args& args, const po::options_descrip
 // "Usage: ...", a blank line, the description, a blank line, the options.
 void print_help(std::ostream& out, std::string_view usage, std::string_view description,
                 const po::options_description& options);
+
+// An empty "Options" table, laid out for 100 columns like the rest of the help.
+po::options_description options_table();
 
 // The --rules option (repeatable), shared by the commands that load policies.
 void add_rules_option(po::options_description& options);

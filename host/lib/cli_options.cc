@@ -47,11 +47,14 @@ void print_help(std::ostream& out, std::string_view usage, std::string_view desc
   out << "Usage: " << usage << "\n\n" << description << "\n\n" << options;
 }
 
+po::options_description options_table() {
+  return po::options_description("Options", /*line_length=*/100, /*min_description_length=*/50);
+}
+
 void add_rules_option(po::options_description& options) {
   options.add_options()(
       "rules", po::value<std::vector<std::string>>()->value_name("DIR"),
-      "also load the packs in DIR, after the built-in rule directories and $POSTGUARD_RULES_DIR "
-      "(repeatable)");
+      "load the packs in DIR last, so they win (repeatable)");
 }
 
 std::vector<std::filesystem::path> rule_dirs(const po::variables_map& vm) {

@@ -23,7 +23,7 @@ make the exit code 4.
 "ruleDirs": [...], "errors": ["path:line: message"...]}.)txt";
 
 po::options_description policies_options() {
-  po::options_description options("Options");
+  po::options_description options = options_table();
   options.add_options()("help,h", "show this help")(
       "format", po::value<std::string>()->value_name("F")->default_value("text"), "text or json");
   add_rules_option(options);
@@ -58,8 +58,9 @@ void write_json(std::ostream& out, const PolicySet& set,
   }
   nlohmann::ordered_json rule_dirs_json = nlohmann::ordered_json::array();
   for (const std::filesystem::path& dir : dirs) rule_dirs_json.push_back(dir.string());
-  const nlohmann::ordered_json doc = {
-      {"policies", std::move(policies)}, {"ruleDirs", std::move(rule_dirs_json)}, {"errors", set.errors()}};
+  const nlohmann::ordered_json doc = {{"policies", std::move(policies)},
+                                      {"ruleDirs", std::move(rule_dirs_json)},
+                                      {"errors", set.errors()}};
   out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 

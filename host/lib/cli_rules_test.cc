@@ -24,7 +24,7 @@ Exit codes: 0 all passed, 1 an example failed, 2 bad command line, 4 rules faile
 packs that loaded are still tested) or unknown policy ID.)txt";
 
 po::options_description test_options() {
-  po::options_description options("Options");
+  po::options_description options = options_table();
   options.add_options()("help,h", "show this help");
   add_rules_option(options);
   return options;
@@ -93,8 +93,9 @@ int run_rules_test(const Args& args, Io io) {
     return kExitOk;
   }
   if (parsed->positional.size() > 1) {
-    return usage_error(io.err, "rules test",
-                       "unexpected argument '" + parsed->positional[1] + "' (one policy ID at most)");
+    return usage_error(
+        io.err, "rules test",
+        "unexpected argument '" + parsed->positional[1] + "' (one policy ID at most)");
   }
   const PolicySet set = load_policies(rule_dirs(parsed->vm), io.err);
   std::vector<const Policy*> policies = set.policies();

@@ -25,7 +25,7 @@ without one, then a summary. Without PATH, validates the rule directories in use
 Exit codes: 0 no problem, 2 bad command line, 4 a problem was found or PATH does not exist.)txt";
 
 po::options_description validate_options() {
-  po::options_description options("Options");
+  po::options_description options = options_table();
   options.add_options()("help,h", "show this help");
   return options;
 }

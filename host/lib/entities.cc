@@ -15,12 +15,13 @@ namespace {
 // Bare domains only count with one of these (a link with a scheme or "www." needs none).
 // Deliberately modest: every TLD added turns more "word.word" typos into links.
 constexpr auto kTlds = std::to_array<std::string_view>({
-    "ae", "ai", "app", "ar", "at", "au", "be", "bg", "biz", "br", "ca", "ch", "cl", "cn", "co",
-    "com", "cz", "de", "dev", "dk", "edu", "ee", "eg", "es", "eu", "fi", "fr", "gh", "gov", "gr",
-    "hk", "hr", "hu", "ie", "il", "in", "info", "int", "io", "it", "jp", "ke", "kr", "lt", "lu",
-    "lv", "ly", "ma", "me", "mil", "mx", "net", "news", "ng", "nl", "no", "nz", "online", "org",
-    "pe", "ph", "pk", "pl", "pt", "ro", "rs", "ru", "rw", "se", "sg", "si", "sk", "tr", "tv",
-    "tw", "tz", "ua", "ug", "uk", "us", "uy", "vn", "xyz", "za",
+    "ae",   "ai",  "app", "ar",  "at",   "au", "be",  "bg", "biz", "br",     "ca",  "ch",
+    "cl",   "cn",  "co",  "com", "cz",   "de", "dev", "dk", "edu", "ee",     "eg",  "es",
+    "eu",   "fi",  "fr",  "gh",  "gov",  "gr", "hk",  "hr", "hu",  "ie",     "il",  "in",
+    "info", "int", "io",  "it",  "jp",   "ke", "kr",  "lt", "lu",  "lv",     "ly",  "ma",
+    "me",   "mil", "mx",  "net", "news", "ng", "nl",  "no", "nz",  "online", "org", "pe",
+    "ph",   "pk",  "pl",  "pt",  "ro",   "rs", "ru",  "rw", "se",  "sg",     "si",  "sk",
+    "tr",   "tv",  "tw",  "tz",  "ua",   "ug", "uk",  "us", "uy",  "vn",     "xyz", "za",
 });
 static_assert(std::is_sorted(kTlds.begin(), kTlds.end()), "is_known_tld binary-searches kTlds");
 
@@ -94,7 +95,14 @@ bool is_url_char(char32_t c) {
   if (c < 0x80) {
     if (c <= 0x20 || c == 0x7F) return false;
     switch (c) {
-      case '<': case '>': case '"': case '`': case '{': case '}': case '|': case '\\':
+      case '<':
+      case '>':
+      case '"':
+      case '`':
+      case '{':
+      case '}':
+      case '|':
+      case '\\':
       case '^':
         return false;
       default:
@@ -172,7 +180,15 @@ bool starts_bare_link(std::string_view s, size_t pos) {
   if (p == 0) return true;
   if (is_letter(p) || is_digit(p) || is_mark(p)) return false;
   switch (p) {
-    case '-': case '_': case '.': case '@': case '/': case ':': case '#': case '$': case '&':
+    case '-':
+    case '_':
+    case '.':
+    case '@':
+    case '/':
+    case ':':
+    case '#':
+    case '$':
+    case '&':
       return false;
     default:
       return true;
@@ -324,7 +340,9 @@ int hashtag_word_count(std::string_view original_hashtag_utf8) {
       k = Kind::digit;
     } else if (is_letter(c)) {
       const auto u = static_cast<UChar32>(c);
-      k = (u_isupper(u) || u_istitle(u)) ? Kind::upper : u_islower(u) ? Kind::lower : Kind::caseless;
+      k = (u_isupper(u) || u_istitle(u)) ? Kind::upper
+          : u_islower(u)                 ? Kind::lower
+                                         : Kind::caseless;
     } else if (is_mark(c)) {
       continue;  // a combining accent belongs to the letter before it
     }

@@ -8,6 +8,7 @@
 #ifdef _WIN32
 #include <io.h>
 #else
+#include <poll.h>
 #include <unistd.h>
 #endif
 
@@ -31,6 +32,19 @@ std::ptrdiff_t read_full(ByteSource& in, char* buf, std::size_t n) {
   return static_cast<std::ptrdiff_t>(got);
 }
 
+#ifndef _WIN32
+// Browsers hand us blocking pipes, but a parent that set O_NONBLOCK must not turn "no data
+// yet" into a fatal error: wait for the descriptor instead.
+bool wait_for(int fd, short events) {
+  pollfd p{fd, events, 0};
+  int r;
+  do {
+    r = ::poll(&p, 1, -1);
+  } while (r < 0 && errno == EINTR);
+  return r > 0;
+}
+#endif
+
 }  // namespace
 
 std::ptrdiff_t FdSource::read(char* buf, std::size_t n) {
@@ -42,6 +56,9 @@ std::ptrdiff_t FdSource::read(char* buf, std::size_t n) {
 #endif
     if (r >= 0) return static_cast<std::ptrdiff_t>(r);
     if (errno == EINTR) continue;
+#ifndef _WIN32
+    if ((errno == EAGAIN || errno == EWOULDBLOCK) && wait_for(fd_, POLLIN)) continue;
+#endif
     errno_ = errno;
     return -1;
   }
@@ -91,11 +108,16 @@ FrameReader::Result FrameReader::next(std::string& payload) {
 
 std::string_view to_string(FrameReader::Result r) {
   switch (r) {
-    case FrameReader::Result::frame: return "frame";
-    case FrameReader::Result::eof: return "eof";
-    case FrameReader::Result::too_large: return "too_large";
-    case FrameReader::Result::truncated: return "truncated";
-    case FrameReader::Result::io_error: return "io_error";
+    case FrameReader::Result::frame:
+      return "frame";
+    case FrameReader::Result::eof:
+      return "eof";
+    case FrameReader::Result::too_large:
+      return "too_large";
+    case FrameReader::Result::truncated:
+      return "truncated";
+    case FrameReader::Result::io_error:
+      return "io_error";
   }
   return "unknown";
 }
@@ -123,6 +145,9 @@ WriteResult write_frame(int fd, std::string_view payload, std::uint32_t max_byte
 #endif
     if (w < 0) {
       if (errno == EINTR) continue;
+#ifndef _WIN32
+      if ((errno == EAGAIN || errno == EWOULDBLOCK) && wait_for(fd, POLLOUT)) continue;
+#endif
       return errno == EPIPE ? WriteResult::closed : WriteResult::io_error;
     }
     done += static_cast<std::size_t>(w);

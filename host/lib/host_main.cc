@@ -17,7 +17,6 @@
 #ifdef _WIN32
 #include <fcntl.h>
 #include <io.h>
-#include <process.h>
 #else
 #include <fcntl.h>
 #include <unistd.h>
@@ -36,14 +35,6 @@ constexpr std::string_view kFallbackAnswer =
 constexpr std::size_t kKeepBufferBytes = 1024 * 1024;
 
 constexpr std::size_t kLoggedTextBytes = 4096;
-
-int current_pid() {
-#ifdef _WIN32
-  return _getpid();
-#else
-  return static_cast<int>(getpid());
-#endif
-}
 
 void print_usage() {
   std::printf(
@@ -85,12 +76,13 @@ int take_stdout_for_frames() {
 
 void log_reply(spdlog::logger& log, const Reply& r, double ms) {
   if (r.error) {
-    log.warn("request id={} type={} error={} message=\"{}\" took={:.3f}ms", r.id,
-             r.type.empty() ? "-" : r.type, to_string(*r.error),
-             escape_for_log(r.error_message, 512), ms);
+    log.warn("request id={} type={} error={} took={:.3f}ms: {}", r.id,
+             r.type.empty() ? "-" : r.type, to_string(*r.error), ms,
+             escape_for_log(r.error_message, 512));
   } else if (r.type == "check") {
-    log.info("request id={} type=check policy={} text_bytes={} warnings={} omitted={} took={:.3f}ms",
-             r.id, r.policy, r.text_bytes, r.warnings, r.omitted, ms);
+    log.info(
+        "request id={} type=check policy={} text_bytes={} warnings={} omitted={} took={:.3f}ms",
+        r.id, r.policy, r.text_bytes, r.warnings, r.omitted, ms);
   } else {
     log.info("request id={} type={} took={:.3f}ms", r.id, r.type, ms);
   }
@@ -153,8 +145,8 @@ int serve(ByteSource& in, int out_fd, const HostSession& session, spdlog::logger
     }
     if (request.capacity() > kKeepBufferBytes) std::string().swap(request);
 
-    WriteResult w = answer.empty() ? write_frame(out_fd, kFallbackAnswer)
-                                   : write_frame(out_fd, answer);
+    WriteResult w =
+        answer.empty() ? write_frame(out_fd, kFallbackAnswer) : write_frame(out_fd, answer);
     if (w == WriteResult::too_large) {
       log.error("answer of {} bytes is over the {} byte limit; sent an error instead",
                 answer.size(), kMaxAnswerBytes);
@@ -194,11 +186,15 @@ int run_host(int argc, char** argv) {
     // Libraries log through spdlog's default logger, which writes to stdout out of the box.
     spdlog::set_default_logger(host_log.logger);
     spdlog::logger& log = *host_log.logger;
+    if (!host_log.problem.empty()) {
+      // Developers see stderr (Chrome's log, Firefox's Browser Console); users lose nothing.
+      std::fprintf(stderr, "postguard-host: running without a log: %s\n", host_log.problem.c_str());
+    }
 
     std::string origin = argc > 1 ? argv[1] : "";
-    std::string extension = (argc > 2 && std::string_view(argv[2]).rfind("--", 0) != 0) ? argv[2] : "";
-    log.info("start postguard-host {} pid={} origin=\"{}\"{}", host_version(), current_pid(),
-             escape_for_log(origin, 512),
+    std::string extension =
+        (argc > 2 && std::string_view(argv[2]).rfind("--", 0) != 0) ? argv[2] : "";
+    log.info("start postguard-host {} origin=\"{}\"{}", host_version(), escape_for_log(origin, 512),
              extension.empty() ? "" : " extension=" + escape_for_log(extension, 512));
     const bool log_text = log_text_enabled();
     if (log_text) log.warn("POSTGUARD_LOG_TEXT=1: requests' text will be logged");

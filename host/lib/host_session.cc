@@ -92,8 +92,8 @@ std::optional<Problem> prescan_json(std::string_view s) {
             std::optional<unsigned> low;
             if (i + 7 < s.size() && s[i + 6] == '\\' && s[i + 7] == 'u') low = hex4(s, i + 8);
             if (!low || *low < 0xDC00 || *low > 0xDFFF) {
-              return Problem{ErrorCode::lone_surrogate, "lone surrogate " + hex_escape(*u) +
-                                                            " at byte " + std::to_string(i)};
+              return Problem{ErrorCode::lone_surrogate,
+                             "lone surrogate " + hex_escape(*u) + " at byte " + std::to_string(i)};
             }
             i += 11;  // onto the last hex digit of the low half
           } else if (*u >= 0xDC00 && *u <= 0xDFFF) {
@@ -110,8 +110,8 @@ std::optional<Problem> prescan_json(std::string_view s) {
       in_string = true;
     } else if (c == '[' || c == '{') {
       if (++depth > kMaxJsonDepth) {
-        return Problem{ErrorCode::too_deep, "JSON nested deeper than " +
-                                                std::to_string(kMaxJsonDepth) + " levels"};
+        return Problem{ErrorCode::too_deep,
+                       "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
       }
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
@@ -190,9 +190,9 @@ Reply HostSession::handle(std::string_view request) const {
                          "invalid JSON at byte " + std::to_string(e.byte));
     }
     if (!req.is_object()) {
-      return error_reply(std::move(reply), null_id, ErrorCode::bad_request,
-                         std::string("a request must be a JSON object, not ") +
-                             json_type_name(req));
+      return error_reply(
+          std::move(reply), null_id, ErrorCode::bad_request,
+          std::string("a request must be a JSON object, not ") + json_type_name(req));
     }
     auto id_it = req.find("id");
     if (id_it == req.end()) {
@@ -210,8 +210,7 @@ Reply HostSession::handle(std::string_view request) const {
     }
     if (!type_it->is_string()) {
       return error_reply(std::move(reply), id, ErrorCode::bad_request,
-                         std::string("\"type\" must be a string, not ") +
-                             json_type_name(*type_it));
+                         std::string("\"type\" must be a string, not ") + json_type_name(*type_it));
     }
     const std::string& type = type_it->get_ref<const std::string&>();
     Reply answer;
@@ -227,9 +226,9 @@ Reply HostSession::handle(std::string_view request) const {
     answer.type = type;
     if (answer.json.size() > options_.max_answer_bytes) {
       // Only a pathological hello (thousands of packs) can get here; checks are cut to fit.
-      return error_reply(std::move(answer), id, ErrorCode::internal,
-                         "the answer would exceed " + std::to_string(options_.max_answer_bytes) +
-                             " bytes");
+      return error_reply(
+          std::move(answer), id, ErrorCode::internal,
+          "the answer would exceed " + std::to_string(options_.max_answer_bytes) + " bytes");
     }
     return answer;
   } catch (const std::bad_alloc&) {
@@ -246,18 +245,20 @@ Reply HostSession::hello(const json& id) const {
   json policies = json::array();
   for (const Policy* p : policies_.policies()) {
     const PolicyInfo& info = p->info();
-    policies.push_back(
-        {{"id", info.id}, {"name", info.name}, {"source", info.source}, {"rules", info.rule_count}});
+    policies.push_back({{"id", info.id},
+                        {"name", info.name},
+                        {"source", info.source},
+                        {"rules", info.rule_count}});
   }
-  json answer = {{"id", id},
-                 {"type", "hello"},
-                 {"version", std::string(host_version())},
-                 {"protocol", kProtocolVersion},
-                 {"policies", std::move(policies)},
-                 {"rulesErrors", policies_.errors().size()},
-                 {"limits",
-                  {{"maxRequestBytes", kMaxRequestBytes},
-                   {"maxAnswerBytes", options_.max_answer_bytes}}}};
+  json answer = {
+      {"id", id},
+      {"type", "hello"},
+      {"version", std::string(host_version())},
+      {"protocol", kProtocolVersion},
+      {"policies", std::move(policies)},
+      {"rulesErrors", policies_.errors().size()},
+      {"limits",
+       {{"maxRequestBytes", kMaxRequestBytes}, {"maxAnswerBytes", options_.max_answer_bytes}}}};
   Reply r;
   r.json = dump(answer);
   return r;
@@ -271,13 +272,14 @@ Reply HostSession::check(const json& id, const json& request) const {
     return it == request.end() ? nullptr : &*it;
   };
   auto wrong_type = [&](const char* name, const char* want, const json& got) {
-    return error_reply(std::move(r), id, ErrorCode::bad_request,
-                       std::string("\"") + name + "\" must be " + want + ", not " +
-                           json_type_name(got));
+    return error_reply(
+        std::move(r), id, ErrorCode::bad_request,
+        std::string("\"") + name + "\" must be " + want + ", not " + json_type_name(got));
   };
 
   const json* text = field("text");
-  if (text == nullptr) return error_reply(std::move(r), id, ErrorCode::bad_request, "missing \"text\"");
+  if (text == nullptr)
+    return error_reply(std::move(r), id, ErrorCode::bad_request, "missing \"text\"");
   if (!text->is_string()) return wrong_type("text", "a string", *text);
   const json* policy = field("policy");
   if (policy == nullptr) {
@@ -331,8 +333,9 @@ Reply HostSession::check(const json& id, const json& request) const {
     const std::string& s = role->get_ref<const std::string&>();
     std::optional<Role> parsed = parse_role(s);
     if (!parsed) {
-      return error_reply(std::move(r), id, ErrorCode::unknown_role,
-                         "unknown role " + quote_value(s) + "; expected \"personal\" or \"official\"");
+      return error_reply(
+          std::move(r), id, ErrorCode::unknown_role,
+          "unknown role " + quote_value(s) + "; expected \"personal\" or \"official\"");
     }
     options.role = *parsed;
   }
@@ -359,7 +362,8 @@ Reply HostSession::check(const json& id, const json& request) const {
     all_items += sizes.back();
   }
   const std::size_t n = items.size();
-  json answer = {{"id", id}, {"type", "result"}, {"policy", policy_id}, {"warnings", json::array()}};
+  json answer = {
+      {"id", id}, {"type", "result"}, {"policy", policy_id}, {"warnings", json::array()}};
   std::size_t keep = n;
   const std::size_t commas = n > 0 ? n - 1 : 0;
   if (dump(answer).size() + all_items + commas > options_.max_answer_bytes) {

@@ -59,15 +59,15 @@ struct SessionOptions {
 
 // One answer and, for the log, what the request was. Nothing here holds the post text.
 struct Reply {
-  std::string json;                 // the answer's payload
-  std::string id = "null";          // the request's id as JSON ("7", "\"a\"", "null")
-  std::string type;                 // "hello", "check"; empty when unknown or unreadable
-  std::string policy;               // check: the policy id, when valid
-  std::optional<ErrorCode> error;   // set when the answer is an error
-  std::string error_message;        // the error answer's "message"
-  std::size_t text_bytes = 0;       // check: size of the text in bytes
-  std::size_t warnings = 0;         // check: warnings in the answer
-  std::size_t omitted = 0;          // check: warnings dropped to fit max_answer_bytes
+  std::string json;                // the answer's payload
+  std::string id = "null";         // the request's id as JSON ("7", "\"a\"", "null")
+  std::string type;                // "hello", "check"; empty when unknown or unreadable
+  std::string policy;              // check: the policy id, when valid
+  std::optional<ErrorCode> error;  // set when the answer is an error
+  std::string error_message;       // the error answer's "message"
+  std::size_t text_bytes = 0;      // check: size of the text in bytes
+  std::size_t warnings = 0;        // check: warnings in the answer
+  std::size_t omitted = 0;         // check: warnings dropped to fit max_answer_bytes
 };
 
 class HostSession {

@@ -71,23 +71,30 @@ std::optional<fs::path> env_path(const char* name) {
 
 PolicySet PolicySet::load(const std::vector<fs::path>& dirs) {
   PolicySet set;
-  std::map<std::string, fs::path> policies;
+  std::map<std::string, std::vector<fs::path>> policies;  // by id, in directory order
   std::map<std::string, fs::path> shared;
   for (const fs::path& dir : dirs) {
-    for (auto& [id, path] : json_files(dir, set.errors_)) policies[id] = path;
+    for (auto& [id, path] : json_files(dir, set.errors_)) policies[id].push_back(path);
     for (auto& [id, path] : json_files(dir / "shared", set.errors_)) shared[id] = path;
   }
   SharedPacks packs(std::move(shared), set.errors_);
   const SharedPackLookup lookup = [&packs](std::string_view id) { return packs.find(id); };
-  for (const auto& [id, path] : policies) {
-    Expected<RuleFile> file = read_rule_file(path);
-    if (!file) {
-      set.errors_.push_back(file.error().message);
-      continue;
+  for (const auto& [id, paths] : policies) {
+    // The last directory wins; if its pack is broken, the one it would have replaced stays
+    // in force, so a bad edit in a user or admin directory never leaves a policy missing.
+    for (auto path = paths.rbegin(); path != paths.rend(); ++path) {
+      Expected<RuleFile> file = read_rule_file(*path);
+      if (!file) {
+        set.errors_.push_back(file.error().message);
+        continue;
+      }
+      CompileResult r = compile_policy(*file, lookup);
+      set.errors_.insert(set.errors_.end(), r.problems.begin(), r.problems.end());
+      if (r.policy) {
+        set.policies_.push_back(std::move(r.policy));
+        break;
+      }
     }
-    CompileResult r = compile_policy(*file, lookup);
-    set.errors_.insert(set.errors_.end(), r.problems.begin(), r.problems.end());
-    if (r.policy) set.policies_.push_back(std::move(r.policy));
   }
   return set;
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string_view>
 #include <unordered_map>
 
 #include "grapheme.h"
@@ -45,109 +46,114 @@ bool is_emoji_part(char32_t c) {
 // decompositions too, because NFKD turns some of them into something worse: U+00B4 ACUTE
 // ACCENT (used as an apostrophe) into a space plus a dropped combining accent, U+2033
 // DOUBLE PRIME into two primes.
+constexpr std::u32string_view kApostrophes =
+    U"\u2018\u2019\u201A\u201B\u02BC\u2032\u00B4\u2039\u203A";
+constexpr std::u32string_view kQuotes = U"\u201C\u201D\u201E\u201F\u00AB\u00BB\u2033\u2036";
+constexpr std::u32string_view kDashes = U"\u2010\u2011\u2012\u2013\u2014\u2015\u2212";
+constexpr std::u32string_view kLineBreaks = U"\u0085\u2028\u2029";  // NEL, LS, PS
+
 char32_t unify_punctuation(char32_t c) {
-  switch (c) {
-    case 0x2018: case 0x2019: case 0x201A: case 0x201B:  // ‘ ’ ‚ ‛
-    case 0x02BC: case 0x2032: case 0x00B4: case 0x2039: case 0x203A:  // ʼ ′ ´ ‹ ›
-      return '\'';
-    case 0x201C: case 0x201D: case 0x201E: case 0x201F:  // “ ” „ ‟
-    case 0x00AB: case 0x00BB: case 0x2033: case 0x2036:  // « » ″ ‶
-      return '"';
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013:  // ‐ ‑ ‒ –
-    case 0x2014: case 0x2015: case 0x2212:               // — ― −
-      return '-';
-    case 0x0085: case 0x2028: case 0x2029:  // NEL, LINE and PARAGRAPH SEPARATOR end lines
-      return '\n';
-    default:
-      break;
-  }
+  if (kApostrophes.find(c) != std::u32string_view::npos) return '\'';
+  if (kQuotes.find(c) != std::u32string_view::npos) return '"';
+  if (kDashes.find(c) != std::u32string_view::npos) return '-';
+  if (kLineBreaks.find(c) != std::u32string_view::npos) return '\n';
   if (u_charType(static_cast<UChar32>(c)) == U_SPACE_SEPARATOR) return ' ';
   return c;
 }
 
+struct Lookalike {
+  char32_t from;
+  char to;
+};
+
 // Capitals that look like a Latin capital but whose lowercase no longer looks like the
 // Latin lowercase (Cyrillic "Н" vs "н"), so they are mapped before case folding.
-char32_t latin_for_capital(char32_t c) {
-  switch (c) {
-    case 0x0410: return 'A';  // А
-    case 0x0412: return 'B';  // В
-    case 0x0415: return 'E';  // Е
-    case 0x041A: return 'K';  // К
-    case 0x041C: return 'M';  // М
-    case 0x041D: return 'H';  // Н
-    case 0x041E: return 'O';  // О
-    case 0x0420: return 'P';  // Р
-    case 0x0421: return 'C';  // С
-    case 0x0422: return 'T';  // Т
-    case 0x0423: return 'Y';  // У
-    case 0x0425: return 'X';  // Х
-    case 0x0405: return 'S';  // Ѕ
-    case 0x0406: return 'I';  // І
-    case 0x0408: return 'J';  // Ј
-    case 0x04AE: return 'Y';  // Ү
-    case 0x04BA: return 'H';  // Һ
-    case 0x051A: return 'Q';  // Ԛ
-    case 0x051C: return 'W';  // Ԝ
-    case 0x0391: return 'A';  // Α
-    case 0x0392: return 'B';  // Β
-    case 0x0395: return 'E';  // Ε
-    case 0x0396: return 'Z';  // Ζ
-    case 0x0397: return 'H';  // Η
-    case 0x0399: return 'I';  // Ι
-    case 0x039A: return 'K';  // Κ
-    case 0x039C: return 'M';  // Μ
-    case 0x039D: return 'N';  // Ν
-    case 0x039F: return 'O';  // Ο
-    case 0x03A1: return 'P';  // Ρ
-    case 0x03A4: return 'T';  // Τ
-    case 0x03A5: return 'Y';  // Υ
-    case 0x03A7: return 'X';  // Χ
-    default: return c;
-  }
-}
+constexpr auto kCapitalLookalikes = std::to_array<Lookalike>({
+    {0x0410, 'A'},  // А
+    {0x0412, 'B'},  // В
+    {0x0415, 'E'},  // Е
+    {0x041A, 'K'},  // К
+    {0x041C, 'M'},  // М
+    {0x041D, 'H'},  // Н
+    {0x041E, 'O'},  // О
+    {0x0420, 'P'},  // Р
+    {0x0421, 'C'},  // С
+    {0x0422, 'T'},  // Т
+    {0x0423, 'Y'},  // У
+    {0x0425, 'X'},  // Х
+    {0x0405, 'S'},  // Ѕ
+    {0x0406, 'I'},  // І
+    {0x0408, 'J'},  // Ј
+    {0x04AE, 'Y'},  // Ү
+    {0x04BA, 'H'},  // Һ
+    {0x051A, 'Q'},  // Ԛ
+    {0x051C, 'W'},  // Ԝ
+    {0x0391, 'A'},  // Α
+    {0x0392, 'B'},  // Β
+    {0x0395, 'E'},  // Ε
+    {0x0396, 'Z'},  // Ζ
+    {0x0397, 'H'},  // Η
+    {0x0399, 'I'},  // Ι
+    {0x039A, 'K'},  // Κ
+    {0x039C, 'M'},  // Μ
+    {0x039D, 'N'},  // Ν
+    {0x039F, 'O'},  // Ο
+    {0x03A1, 'P'},  // Ρ
+    {0x03A4, 'T'},  // Τ
+    {0x03A5, 'Y'},  // Υ
+    {0x03A7, 'X'},  // Χ
+});
 
 // Lowercase letters of other scripts that pass for a Latin letter in running text.
-char32_t latin_for_small(char32_t c) {
-  switch (c) {
-    case 0x0430: return 'a';  // а
-    case 0x0435: return 'e';  // е
-    case 0x043E: return 'o';  // о
-    case 0x0440: return 'p';  // р
-    case 0x0441: return 'c';  // с
-    case 0x0443: return 'y';  // у
-    case 0x0445: return 'x';  // х
-    case 0x0455: return 's';  // ѕ
-    case 0x0456: return 'i';  // і
-    case 0x0458: return 'j';  // ј
-    case 0x04AF: return 'y';  // ү
-    case 0x04BB: return 'h';  // һ
-    case 0x04CF: return 'l';  // ӏ (also what capital Ӏ folds to)
-    case 0x0501: return 'd';  // ԁ
-    case 0x051B: return 'q';  // ԛ
-    case 0x051D: return 'w';  // ԝ
-    case 0x03B1: return 'a';  // α
-    case 0x03B3: return 'y';  // γ
-    case 0x03B5: return 'e';  // ε
-    case 0x03B9: return 'i';  // ι
-    case 0x03BA: return 'k';  // κ
-    case 0x03BD: return 'v';  // ν
-    case 0x03BF: return 'o';  // ο
-    case 0x03C1: return 'p';  // ρ
-    case 0x03C4: return 't';  // τ
-    case 0x03C5: return 'u';  // υ
-    case 0x03C7: return 'x';  // χ
-    case 0x0131: return 'i';  // ı dotless i
-    case 0x0237: return 'j';  // ȷ dotless j
-    case 0x0251: return 'a';  // ɑ Latin alpha
-    case 0x0261: return 'g';  // ɡ script g
-    case 0x0269: return 'i';  // ɩ Latin iota
-    case 0x0570: return 'h';  // հ Armenian
-    case 0x0578: return 'n';  // ո
-    case 0x057D: return 'u';  // ս
-    case 0x0585: return 'o';  // օ
-    default: return c;
+constexpr auto kSmallLookalikes = std::to_array<Lookalike>({
+    {0x0430, 'a'},  // а
+    {0x0435, 'e'},  // е
+    {0x043E, 'o'},  // о
+    {0x0440, 'p'},  // р
+    {0x0441, 'c'},  // с
+    {0x0443, 'y'},  // у
+    {0x0445, 'x'},  // х
+    {0x0455, 's'},  // ѕ
+    {0x0456, 'i'},  // і
+    {0x0458, 'j'},  // ј
+    {0x04AF, 'y'},  // ү
+    {0x04BB, 'h'},  // һ
+    {0x04CF, 'l'},  // ӏ (also what capital Ӏ folds to)
+    {0x0501, 'd'},  // ԁ
+    {0x051B, 'q'},  // ԛ
+    {0x051D, 'w'},  // ԝ
+    {0x03B1, 'a'},  // α
+    {0x03B3, 'y'},  // γ
+    {0x03B5, 'e'},  // ε
+    {0x03B9, 'i'},  // ι
+    {0x03BA, 'k'},  // κ
+    {0x03BD, 'v'},  // ν
+    {0x03BF, 'o'},  // ο
+    {0x03C1, 'p'},  // ρ
+    {0x03C4, 't'},  // τ
+    {0x03C5, 'u'},  // υ
+    {0x03C7, 'x'},  // χ
+    {0x0131, 'i'},  // ı dotless i
+    {0x0237, 'j'},  // ȷ dotless j
+    {0x0251, 'a'},  // ɑ Latin alpha
+    {0x0261, 'g'},  // ɡ script g
+    {0x0269, 'i'},  // ɩ Latin iota
+    {0x0570, 'h'},  // հ Armenian
+    {0x0578, 'n'},  // ո
+    {0x057D, 'u'},  // ս
+    {0x0585, 'o'},  // օ
+});
+
+template <size_t N>
+char32_t look_up(const std::array<Lookalike, N>& table, char32_t c) {
+  for (const Lookalike& l : table) {
+    if (l.from == c) return static_cast<char32_t>(l.to);
   }
+  return c;
 }
+
+char32_t latin_for_capital(char32_t c) { return look_up(kCapitalLookalikes, c); }
+char32_t latin_for_small(char32_t c) { return look_up(kSmallLookalikes, c); }
 
 icu::UnicodeString map_code_points(const icu::UnicodeString& s, char32_t (*f)(char32_t)) {
   icu::UnicodeString r;
@@ -298,8 +304,7 @@ class Builder {
 
   void extend_cluster(const FoldedCp& f, char32_t c, uint32_t end) {
     // Every byte of a cluster maps to the whole cluster, dropped code points included.
-    std::fill(t_.src_end.begin() + static_cast<std::ptrdiff_t>(out_begin_), t_.src_end.end(),
-              end);
+    std::fill(t_.src_end.begin() + static_cast<std::ptrdiff_t>(out_begin_), t_.src_end.end(), end);
     if (f.out.empty()) {
       if (f.emoji_part && emoji_) {
         std::string part;
@@ -344,7 +349,7 @@ class Builder {
   }
 
   NormalizedText& t_;
-  size_t out_begin_ = 0;   // first byte of the current cluster in folded
+  size_t out_begin_ = 0;    // first byte of the current cluster in folded
   uint32_t src_begin_ = 0;  // UTF-16 start of the current cluster
   bool emoji_ = false;
   bool needs_nfc_ = false;

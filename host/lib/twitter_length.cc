@@ -37,7 +37,6 @@ struct Cluster {
   size_t begin = 0;  // bytes in the original
   size_t end = 0;
   uint32_t u16 = 0;  // UTF-16 offset of its start
-  int code_points = 0;
   char32_t base = 0;
   grapheme::CpClass base_class;
   bool emoji_marker = false;  // VS16, an emoji modifier or a ZWJ join
@@ -53,20 +52,26 @@ bool is_emoji(const Cluster& c) {
          u_hasBinaryProperty(static_cast<UChar32>(c.base), UCHAR_EMOJI_PRESENTATION) != 0;
 }
 
-int64_t nfc_weight(std::string_view cluster, char32_t single) {
+int64_t nfc_weight(std::string_view cluster) {
   UErrorCode st = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(st);
-  // Most code points are NFC-inert, which spares building a string to normalize.
-  if (U_FAILURE(st) || (single != 0 && nfc->isInert(static_cast<UChar32>(single)))) {
-    int64_t w = 0;
-    for (size_t i = 0; i < cluster.size();) w += code_point_weight(utf::next_code_point(cluster, i));
-    return w;
-  }
-  icu::UnicodeString u = nfc->normalize(
-      icu::UnicodeString::fromUTF8(
-          icu::StringPiece(cluster.data(), static_cast<int32_t>(cluster.size()))),
-      st);
+  // Most clusters are made of NFC-inert code points (ASCII, CJK, most Indic vowel signs),
+  // which NFC leaves alone; only the others pay for building and normalizing a string.
   int64_t w = 0;
+  bool inert = true;
+  for (size_t i = 0; i < cluster.size();) {
+    const char32_t c = utf::next_code_point(cluster, i);
+    if (U_SUCCESS(st) && !nfc->isInert(static_cast<UChar32>(c))) {
+      inert = false;
+      break;
+    }
+    w += code_point_weight(c);
+  }
+  if (inert) return w;
+  icu::UnicodeString u = nfc->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(
+                                            cluster.data(), static_cast<int32_t>(cluster.size()))),
+                                        st);
+  w = 0;
   for (int32_t i = 0; i < u.length(); i = u.moveIndex32(i, 1)) {
     w += code_point_weight(static_cast<char32_t>(u.char32At(i)));
   }
@@ -94,8 +99,8 @@ class Counter {
   }
 
   TwitterLength result() {
-    result_.weighted = static_cast<int>(
-        std::min<int64_t>(total_ / kScale, std::numeric_limits<int>::max()));
+    result_.weighted =
+        static_cast<int>(std::min<int64_t>(total_ / kScale, std::numeric_limits<int>::max()));
     return result_;
   }
 
@@ -120,8 +125,7 @@ TwitterLength twitter_length(std::string_view original_utf8, int limit) {
     if (!open) return;
     open = false;
     const std::string_view text = s.substr(cur.begin, cur.end - cur.begin);
-    const int64_t w = is_emoji(cur) ? kEmojiWeight
-                                    : nfc_weight(text, cur.code_points == 1 ? cur.base : 0);
+    const int64_t w = is_emoji(cur) ? kEmojiWeight : nfc_weight(text);
     counter.add(w, cur.u16);
   };
 
@@ -173,7 +177,6 @@ TwitterLength twitter_length(std::string_view original_utf8, int limit) {
       cur.keycap = true;
     }
     cur.end = i;
-    ++cur.code_points;
     u16 += c >= 0x10000 ? 2U : 1U;
   }
   flush();

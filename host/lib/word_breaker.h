@@ -4,7 +4,11 @@
 //   for (ByteRange w : words.split(t.folded)) ...   // only word tokens, in order
 //
 // A "word" is a token ICU classes as letters, numbers, kana or ideographs; spaces,
-// punctuation, symbols and emoji are not words. Not thread-safe: one per thread.
+// punctuation, symbols and emoji are not words. Apostrophes and periods between letters stay
+// inside ("don't", "U.S.A"), hyphens split ("e", "mail"), '_' joins ("snake_case"), and
+// "3.14" and "1,000" are one number each. ICU's root rules (ICU 72) also count '@' as a
+// letter, so "@user" and "jo@example.org" are one word each and a lone "@" is a word.
+// Not thread-safe: one per thread. About 15 ns per character, dominated by ICU.
 #pragma once
 
 #include <memory>

@@ -71,7 +71,8 @@ TEST_CASE("e-mail addresses", "[entities][text]") {
 }
 
 TEST_CASE("links with a scheme", "[entities][text]") {
-  CHECK(urls("see https://example.com/a?b=c&d=e#f now") == Texts{"https://example.com/a?b=c&d=e#f"});
+  CHECK(urls("see https://example.com/a?b=c&d=e#f now") ==
+        Texts{"https://example.com/a?b=c&d=e#f"});
   CHECK(urls("http://x.y") == Texts{"http://x.y"});
   CHECK(urls("HTTPS://Example.COM/Path") == Texts{"HTTPS://Example.COM/Path"});
   CHECK(urls("https://localhost:8080/x") == Texts{"https://localhost:8080/x"});
@@ -116,10 +117,10 @@ TEST_CASE("entities come out in text order", "[entities][text]") {
 }
 
 TEST_CASE("find_entities tolerates anything", "[entities][text]") {
-  for (const std::string s : {std::string(""), std::string("#"), std::string("@"),
-                              std::string("http://"), std::string("www."), std::string(".com"),
-                              std::string("a@"), std::string("@\xFF"), std::string("#\xC3"),
-                              std::string("x.co\xE2\x82")}) {
+  for (const std::string& s :
+       {std::string(""), std::string("#"), std::string("@"), std::string("http://"),
+        std::string("www."), std::string(".com"), std::string("a@"), std::string("@\xFF"),
+        std::string("#\xC3"), std::string("x.co\xE2\x82")}) {
     const Entities e = find_entities(s);
     for (const auto* v : {&e.hashtags, &e.mentions, &e.urls, &e.emails}) {
       for (const ByteRange r : *v) CHECK(r.end <= s.size());

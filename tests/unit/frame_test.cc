@@ -1,6 +1,7 @@
 // Native-messaging framing: partial reads, limits, cut streams, and writing.
 #include "frame.h"
 
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <random>
@@ -9,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -29,7 +31,8 @@ namespace {
 // Serves a byte string `step` bytes per read at most, the way a slow pipe does.
 class StringSource : public ByteSource {
  public:
-  explicit StringSource(std::string data, std::size_t step = 1) : data_(std::move(data)), step_(step) {}
+  explicit StringSource(std::string data, std::size_t step = 1)
+      : data_(std::move(data)), step_(step) {}
   std::ptrdiff_t read(char* buf, std::size_t n) override {
     ++reads_;
     std::size_t k = std::min({n, step_, data_.size() - pos_});
@@ -330,4 +333,25 @@ TEST_CASE("frame: write_frame writes whole frames up to the answer limit", "[fra
   SECTION("a bad descriptor is an io_error") {
     CHECK(write_frame(-1, "{}") == WriteResult::io_error);
   }
+}
+
+TEST_CASE("frame: non-blocking descriptors are waited on, not failed", "[frame]") {
+  Pipe p;
+  REQUIRE(::fcntl(p.r, F_SETFL, ::fcntl(p.r, F_GETFL) | O_NONBLOCK) == 0);
+  REQUIRE(::fcntl(p.w, F_SETFL, ::fcntl(p.w, F_GETFL) | O_NONBLOCK) == 0);
+  std::string big(kMaxAnswerBytes, 'n');
+  WriteResult wrote = WriteResult::io_error;
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the reader finds no data yet
+    wrote = write_frame(p.w, big);  // far more than the pipe holds: must wait for the reader
+    p.close_write();
+  });
+  FdSource src(p.r);
+  FrameReader reader(src);
+  std::string got;
+  CHECK(reader.next(got) == Result::frame);
+  CHECK(got == big);
+  CHECK(reader.next(got) == Result::eof);
+  writer.join();
+  CHECK(wrote == WriteResult::ok);
 }

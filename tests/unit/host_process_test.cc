@@ -8,8 +8,8 @@
 
 #include <atomic>
 #include <cerrno>
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -70,8 +70,8 @@ class Sandbox {
  public:
   Sandbox() {
     static std::atomic<int> counter{0};
-    root_ = fs::temp_directory_path() / ("postguard-host-test-" + std::to_string(::getpid()) +
-                                         "-" + std::to_string(counter++));
+    root_ = fs::temp_directory_path() /
+            ("postguard-host-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     fs::remove_all(root_);
     fs::create_directories(root_ / "rules");
     fs::create_directories(root_ / "data");
@@ -177,7 +177,8 @@ class HostProcess {
   }
 
   // The next frame's payload, or nothing on EOF or after `timeout` without progress.
-  std::optional<std::string> read_frame(std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+  std::optional<std::string> read_frame(
+      std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
     std::string h;
     if (!read_exact(h, 4, timeout)) return std::nullopt;
     std::uint32_t n;
@@ -277,10 +278,11 @@ TEST_CASE("host process: hello and check, then EOF exits 0", "[host-process]") {
   CHECK(has_policy(hello, "demo"));
 
   // 👍🏽 xyzzy top secret 日本
-  json result = host.ask({{"id", 2},
-                          {"type", "check"},
-                          {"text", "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD xyzzy top secret \xE6\x97\xA5\xE6\x9C\xAC"},
-                          {"policy", "demo"}});
+  json result = host.ask(
+      {{"id", 2},
+       {"type", "check"},
+       {"text", "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD xyzzy top secret \xE6\x97\xA5\xE6\x9C\xAC"},
+       {"policy", "demo"}});
   CHECK(result["type"] == "result");
   CHECK(result["id"] == 2);
   CHECK(result["policy"] == "demo");
@@ -333,9 +335,9 @@ TEST_CASE("host process: bad requests get errors and the host keeps serving", "[
 
 TEST_CASE("host process: Firefox's arguments are accepted", "[host-process]") {
   Sandbox box;
-  HostProcess host({"/usr/lib/mozilla/native-messaging-hosts/org.postguard.host.json",
-                    "postguard@example.org"},
-                   box.env());
+  HostProcess host(
+      {"/usr/lib/mozilla/native-messaging-hosts/org.postguard.host.json", "postguard@example.org"},
+      box.env());
   CHECK(host.ask({{"id", "a"}, {"type", "hello"}})["id"] == "a");
   host.close_stdin();
   CHECK(host.wait() == 0);
@@ -374,7 +376,8 @@ TEST_CASE("host process: a frame of exactly 64 MiB is served", "[host-process]")
   HostProcess host({kOrigin}, box.env());
   const std::string head = R"({"id":5,"type":"hello","pad":")";
   const std::string tail = R"("})";
-  std::string request = head + std::string(64u * 1024 * 1024 - head.size() - tail.size(), 'x') + tail;
+  std::string request =
+      head + std::string(64u * 1024 * 1024 - head.size() - tail.size(), 'x') + tail;
   REQUIRE(request.size() == 64u * 1024 * 1024);
   std::thread writer([&] { host.send(frame(request)); });
   std::optional<std::string> a = host.read_frame(std::chrono::seconds(120));
@@ -415,8 +418,11 @@ TEST_CASE("host process: an unusable log directory does not matter", "[host-proc
   env["POSTGUARD_LOG_DIR"] = (box.root() / "not-a-dir" / "logs").string();
   HostProcess host({kOrigin}, env);
   CHECK(host.ask({{"id", 1}, {"type", "hello"}})["type"] == "hello");
-  CHECK(host.ask({{"id", 2}, {"type", "check"}, {"text", "top secret"}, {"policy", "demo"}})
-            ["warnings"].size() == 1);
+  CHECK(host.ask({{"id", 2},
+                  {"type", "check"},
+                  {"text", "top secret"},
+                  {"policy", "demo"}})["warnings"]
+            .size() == 1);
   host.close_stdin();
   CHECK(host.drain().empty());  // and nothing but frames went to stdout
   CHECK(host.wait() == 0);

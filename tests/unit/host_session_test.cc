@@ -45,9 +45,8 @@ class TempDir {
  public:
   TempDir() {
     static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("postguard-session-test-" + std::to_string(::getpid()) + "-" +
-             std::to_string(counter++));
+    path_ = fs::temp_directory_path() / ("postguard-session-test-" + std::to_string(::getpid()) +
+                                         "-" + std::to_string(counter++));
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -108,10 +107,9 @@ TEST_CASE("session: the demo pack loads", "[session]") {
 TEST_CASE("session: error codes are stable", "[session]") {
   // The extension hard-codes these; a change here is a protocol break.
   const std::vector<std::pair<int, std::string_view>> expected = {
-      {1, "empty-frame"},     {2, "bad-utf8"},       {3, "too-deep"},
-      {4, "lone-surrogate"},  {5, "bad-json"},       {6, "bad-request"},
-      {7, "unknown-type"},    {8, "unknown-policy"}, {9, "unknown-platform"},
-      {10, "unknown-role"},   {11, "bad-text"},      {12, "internal"}};
+      {1, "empty-frame"},      {2, "bad-utf8"},      {3, "too-deep"},     {4, "lone-surrogate"},
+      {5, "bad-json"},         {6, "bad-request"},   {7, "unknown-type"}, {8, "unknown-policy"},
+      {9, "unknown-platform"}, {10, "unknown-role"}, {11, "bad-text"},    {12, "internal"}};
   REQUIRE(kAllErrorCodes.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
     CHECK(static_cast<int>(kAllErrorCodes[i].code) == expected[i].first);
@@ -231,12 +229,13 @@ TEST_CASE("session: spans are UTF-16 offsets into the original text", "[session]
     std::string prefix, phrase, suffix;
   };
   const std::vector<Case> cases = {
-      {"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E ", "top secret", " plan"},        // 日本語
-      {"\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD ", "top secret", " \xF0\x9F\x8E\x89"},  // 👍🏽 … 🎉
+      {"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E ", "top secret", " plan"},  // 日本語
+      {"\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD ", "top secret",
+       " \xF0\x9F\x8E\x89"},  // 👍🏽 … 🎉
       {"\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7 caf\xC3\xA9 ",
        "draft standard", "!"},  // 👨‍👩‍👧 café
-      {"\xF0\x9F\x87\xAC\xF0\x9F\x87\xA7 \xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9D\x90\x80 ",
-       "TOP SECRET", "\xE3\x80\x82"},  // 🇬🇧 你好 𝐀 … 。
+      {"\xF0\x9F\x87\xAC\xF0\x9F\x87\xA7 \xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9D\x90\x80 ", "TOP SECRET",
+       "\xE3\x80\x82"},  // 🇬🇧 你好 𝐀 … 。
   };
   for (const Case& c : cases) {
     std::string text = c.prefix + c.phrase + c.suffix;
@@ -256,10 +255,10 @@ TEST_CASE("session: spans are UTF-16 offsets into the original text", "[session]
 
 TEST_CASE("session: every bad request gets the right error code", "[session]") {
   HostSession s(demo_policies());
-  const std::string deep64 = R"({"id":1,"type":"hello","x":)" + std::string(63, '[') +
-                             std::string(63, ']') + "}";
-  const std::string deep65 = R"({"id":1,"type":"hello","x":)" + std::string(64, '[') +
-                             std::string(64, ']') + "}";
+  const std::string deep64 =
+      R"({"id":1,"type":"hello","x":)" + std::string(63, '[') + std::string(63, ']') + "}";
+  const std::string deep65 =
+      R"({"id":1,"type":"hello","x":)" + std::string(64, '[') + std::string(64, ']') + "}";
   struct Case {
     std::string name;
     std::string request;
@@ -276,25 +275,23 @@ TEST_CASE("session: every bad request gets the right error code", "[session]") {
       {"above U+10FFFF", "{\"id\":1,\"x\":\"\xF4\x90\x80\x80\"}", ErrorCode::bad_utf8, null},
       {"65 levels", deep65, ErrorCode::too_deep, null},
       {"100000 levels", std::string(100000, '['), ErrorCode::too_deep, null},
-      {"lone high surrogate",
-       R"({"id":1,"type":"check","policy":"demo","text":"a\ud800b"})", ErrorCode::lone_surrogate,
-       null},
+      {"lone high surrogate", R"({"id":1,"type":"check","policy":"demo","text":"a\ud800b"})",
+       ErrorCode::lone_surrogate, null},
       {"lone low surrogate", R"({"id":1,"type":"check","policy":"demo","text":"\udc00"})",
        ErrorCode::lone_surrogate, null},
       {"high then non-low", R"({"id":1,"type":"check","policy":"demo","text":"\uD83D\u0041"})",
        ErrorCode::lone_surrogate, null},
       {"high at end of string", R"({"id":1,"type":"check","policy":"demo","text":"x\ud83d"})",
        ErrorCode::lone_surrogate, null},
-      {"surrogate in a key", R"({"id":1,"type":"hello","\udfff":1})",
-       ErrorCode::lone_surrogate, null},
+      {"surrogate in a key", R"({"id":1,"type":"hello","\udfff":1})", ErrorCode::lone_surrogate,
+       null},
       {"not JSON", "hello", ErrorCode::bad_json, null},
       {"unterminated", R"({"id":1,"type":"hello")", ErrorCode::bad_json, null},
       {"trailing garbage", R"({"id":1,"type":"hello"} x)", ErrorCode::bad_json, null},
       {"two values", R"({"id":1,"type":"hello"}{})", ErrorCode::bad_json, null},
-      {"raw NUL byte", "{\"id\":1,\"type\":\"hello\",\"x\":\"a\0b\"}"s,
-       ErrorCode::bad_json, null},
-      {"raw newline in string", "{\"id\":1,\"type\":\"hello\",\"x\":\"a\nb\"}",
-       ErrorCode::bad_json, null},
+      {"raw NUL byte", "{\"id\":1,\"type\":\"hello\",\"x\":\"a\0b\"}"s, ErrorCode::bad_json, null},
+      {"raw newline in string", "{\"id\":1,\"type\":\"hello\",\"x\":\"a\nb\"}", ErrorCode::bad_json,
+       null},
       {"bad escape", R"({"id":1,"type":"hello","x":"\q"})", ErrorCode::bad_json, null},
       {"short \\u escape", R"({"id":1,"type":"hello","x":"\u12"})", ErrorCode::bad_json, null},
       {"array", "[1,2]", ErrorCode::bad_request, null},
@@ -308,8 +305,8 @@ TEST_CASE("session: every bad request gets the right error code", "[session]") {
       {"exponent id", R"({"id":1e3,"type":"hello"})", ErrorCode::bad_request, null},
       {"id 2^53", R"({"id":9007199254740992,"type":"hello"})", ErrorCode::bad_request, null},
       {"id -2^53", R"({"id":-9007199254740992,"type":"hello"})", ErrorCode::bad_request, null},
-      {"huge id", R"({"id":123456789012345678901234567890,"type":"hello"})",
-       ErrorCode::bad_request, null},
+      {"huge id", R"({"id":123456789012345678901234567890,"type":"hello"})", ErrorCode::bad_request,
+       null},
       {"empty string id", R"({"id":"","type":"hello"})", ErrorCode::bad_request, null},
       {"257-byte id", R"({"id":")" + std::string(257, 'i') + R"(","type":"hello"})",
        ErrorCode::bad_request, null},
@@ -324,15 +321,15 @@ TEST_CASE("session: every bad request gets the right error code", "[session]") {
       {"policy not a string", R"({"id":3,"type":"check","text":"a","policy":7})",
        ErrorCode::bad_request, 3},
       {"platform not a string",
-       R"({"id":3,"type":"check","text":"a","policy":"demo","platform":1})",
-       ErrorCode::bad_request, 3},
+       R"({"id":3,"type":"check","text":"a","policy":"demo","platform":1})", ErrorCode::bad_request,
+       3},
       {"null platform", R"({"id":3,"type":"check","text":"a","policy":"demo","platform":null})",
        ErrorCode::bad_request, 3},
       {"role not a string", R"({"id":3,"type":"check","text":"a","policy":"demo","role":true})",
        ErrorCode::bad_request, 3},
       {"profile not an object",
-       R"({"id":3,"type":"check","text":"a","policy":"demo","profile":[]})",
-       ErrorCode::bad_request, 3},
+       R"({"id":3,"type":"check","text":"a","policy":"demo","profile":[]})", ErrorCode::bad_request,
+       3},
       {"bioDisclaimer not a bool",
        R"({"id":3,"type":"check","text":"a","policy":"demo","profile":{"bioDisclaimer":"yes"}})",
        ErrorCode::bad_request, 3},

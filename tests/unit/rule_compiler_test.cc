@@ -161,3 +161,15 @@ TEST_CASE("validate_rules_path checks a file, a directory and unused shared pack
         std::vector<std::string>{(dir.path() / "nothing.json").string() +
                                  ": no such file or directory"});
 }
+
+TEST_CASE("a broken pack in a later directory leaves the earlier one in force",
+          "[rules][search]") {
+  TempDir installed, user;
+  installed.write("t.json", pack_json(rule_json("a", R"({"phrases": ["alpha"]})")));
+  user.write("t.json", "{ broken");
+  PolicySet set = PolicySet::load({installed.path(), user.path()});
+  REQUIRE(set.find("t") != nullptr);
+  CHECK(set.find("t")->info().path == (installed.path() / "t.json").string());
+  REQUIRE(set.errors().size() == 1);
+  CHECK(set.errors()[0].starts_with((user.path() / "t.json").string() + ":1:3: invalid JSON"));
+}

@@ -58,42 +58,74 @@ struct SpanCase {
 TEST_CASE("normalize maps matches on folded text back to whole original characters",
           "[normalize][text]") {
   const std::vector<SpanCase> cases = {
-      {"ASCII, case folded", "Our CONFIDENTIAL draft", "our confidential draft", "confidential",
+      {"ASCII, case folded",
+       "Our CONFIDENTIAL draft",
+       "our confidential draft",
+       "confidential",
        {4, 16}},
       {"precomposed accent", "La r\u00E9union", "la reunion", "reunion", {3, 10}},
-      {"combining accent joins its base", "La re\u0301union!", "la reunion!", "reunion",
-       {3, 11}},
+      {"combining accent joins its base", "La re\u0301union!", "la reunion!", "reunion", {3, 11}},
       {"accent on the last letter of a match", "cafe\u0301 ok", "cafe ok", "cafe", {0, 5}},
-      {"emoji with skin tone", "\U0001F44D\U0001F3FD good", "\U0001F44D\U0001F3FD good", "good",
+      {"emoji with skin tone",
+       "\U0001F44D\U0001F3FD good",
+       "\U0001F44D\U0001F3FD good",
+       "good",
        {5, 9}},
-      {"the skin-toned emoji itself", "ok \U0001F44D\U0001F3FD", "ok \U0001F44D\U0001F3FD",
-       "\U0001F44D", {3, 7}},
+      {"the skin-toned emoji itself",
+       "ok \U0001F44D\U0001F3FD",
+       "ok \U0001F44D\U0001F3FD",
+       "\U0001F44D",
+       {3, 7}},
       {"ZWJ family emoji before a match",
-       "\U0001F468\u200D\U0001F469\u200D\U0001F467 Secret", 
-       "\U0001F468\u200D\U0001F469\u200D\U0001F467 secret", "secret", {9, 15}},
+       "\U0001F468\u200D\U0001F469\u200D\U0001F467 Secret",
+       "\U0001F468\u200D\U0001F469\u200D\U0001F467 secret",
+       "secret",
+       {9, 15}},
       {"part of a ZWJ family maps to all of it",
-       "x\U0001F468\u200D\U0001F469\u200D\U0001F467", 
-       "x\U0001F468\u200D\U0001F469\u200D\U0001F467", "\U0001F469", {1, 9}},
-      {"flags are pairs of regional indicators", "\U0001F1EC\U0001F1E7\U0001F1EB\U0001F1F7 Paris",
-       "\U0001F1EC\U0001F1E7\U0001F1EB\U0001F1F7 paris", "\U0001F1EB\U0001F1F7", {4, 8}},
-      {"CJK", "\u56FD\u9645\u6807\u51C6\u5316\u7EC4\u7EC7 ISO",
-       "\u56FD\u9645\u6807\u51C6\u5316\u7EC4\u7EC7 iso", "\u6807\u51C6", {2, 4}},
-      {"fullwidth", "\uFF23\uFF4F\uFF4E\uFF46\uFF49\uFF44\uFF45\uFF4E\uFF54\uFF49\uFF41\uFF4C!",
-       "confidential!", "confidential", {0, 12}},
-      {"Cyrillic look-alikes", "C\u043Enfid\u0435ntial", "confidential", "confidential",
+       "x\U0001F468\u200D\U0001F469\u200D\U0001F467",
+       "x\U0001F468\u200D\U0001F469\u200D\U0001F467",
+       "\U0001F469",
+       {1, 9}},
+      {"flags are pairs of regional indicators",
+       "\U0001F1EC\U0001F1E7\U0001F1EB\U0001F1F7 Paris",
+       "\U0001F1EC\U0001F1E7\U0001F1EB\U0001F1F7 paris",
+       "\U0001F1EB\U0001F1F7",
+       {4, 8}},
+      {"CJK",
+       "\u56FD\u9645\u6807\u51C6\u5316\u7EC4\u7EC7 ISO",
+       "\u56FD\u9645\u6807\u51C6\u5316\u7EC4\u7EC7 iso",
+       "\u6807\u51C6",
+       {2, 4}},
+      {"fullwidth",
+       "\uFF23\uFF4F\uFF4E\uFF46\uFF49\uFF44\uFF45\uFF4E\uFF54\uFF49\uFF41\uFF4C!",
+       "confidential!",
+       "confidential",
        {0, 12}},
-      {"surrogate pairs before the match", "\U0001F600\U0001F600 \U0001D41C\U0001D428 secret",
-       "\U0001F600\U0001F600 co secret", "secret", {10, 16}},
-      {"mathematical bold letters fold to ASCII", "\U0001D41C\U0001D428\U0001D427 x", "con x",
-       "on", {2, 6}},
+      {"Cyrillic look-alikes", "C\u043Enfid\u0435ntial", "confidential", "confidential", {0, 12}},
+      {"surrogate pairs before the match",
+       "\U0001F600\U0001F600 \U0001D41C\U0001D428 secret",
+       "\U0001F600\U0001F600 co secret",
+       "secret",
+       {10, 16}},
+      {"mathematical bold letters fold to ASCII",
+       "\U0001D41C\U0001D428\U0001D427 x",
+       "con x",
+       "on",
+       {2, 6}},
       {"sharp s becomes two bytes of one character", "Stra\u00DFe", "strasse", "ss", {4, 5}},
       {"ligature fi", "\uFB01nance", "finance", "finance", {0, 6}},
-      {"zero-width space inside a word", "conf\u200Bidential", "confidential", "confidential",
+      {"zero-width space inside a word",
+       "conf\u200Bidential",
+       "confidential",
+       "confidential",
        {0, 13}},
       {"soft hyphen inside a word", "confi\u00ADdential", "confidential", "dential", {6, 13}},
       {"word joiner and BOM dropped", "\uFEFFse\u2060cret", "secret", "secret", {1, 8}},
-      {"ZWJ between letters joins the previous letter", "conf\u200Didential", "confidential",
-       "conf", {0, 5}},
+      {"ZWJ between letters joins the previous letter",
+       "conf\u200Didential",
+       "confidential",
+       "conf",
+       {0, 5}},
       {"Greek look-alikes", "\u039A\u03BF\u03C1 top", "kop top", "kop", {0, 3}},
       {"dotted capital I", "\u0130stanbul", "istanbul", "istanbul", {0, 8}},
   };
@@ -107,8 +139,7 @@ TEST_CASE("normalize maps matches on folded text back to whole original characte
   }
 }
 
-TEST_CASE("a match inside one folded character maps to the whole character",
-          "[normalize][text]") {
+TEST_CASE("a match inside one folded character maps to the whole character", "[normalize][text]") {
   const std::string s = "Stra\u00DFe";  // ß folds to "ss"
   const NormalizedText t = normalize(s);
   REQUIRE(t.folded == "strasse");
@@ -134,8 +165,7 @@ TEST_CASE("every byte of an emoji maps to the whole emoji cluster", "[normalize]
   CHECK(t.to_source({8, 10}) == Span{1, 6});
 }
 
-TEST_CASE("ZWJ, variation selectors and tags stay inside emoji clusters",
-          "[normalize][text]") {
+TEST_CASE("ZWJ, variation selectors and tags stay inside emoji clusters", "[normalize][text]") {
   SECTION("ZWJ sequence with variation selector") {
     const std::string s = "\u2764\uFE0F\u200D\U0001F525 hot";  // ❤️‍🔥
     const NormalizedText t = normalize(s);
@@ -188,8 +218,8 @@ TEST_CASE("canonically equivalent spellings fold the same", "[normalize][text]")
 TEST_CASE("case folding is full folding", "[normalize][text]") {
   CHECK(fold("STRASSE") == "strasse");
   CHECK(fold("Stra\u00DFe") == "strasse");
-  CHECK(fold("\u1E9E") == "ss");            // capital sharp s
-  CHECK(fold("\u0130") == "i");             // İ: folds to i + dot above, dot dropped
+  CHECK(fold("\u1E9E") == "ss");  // capital sharp s
+  CHECK(fold("\u0130") == "i");   // İ: folds to i + dot above, dot dropped
   CHECK(fold("\u03A3\u03C3\u03C2") == "\u03C3\u03C3\u03C3");  // Σσς
   CHECK(fold("\u00C9COLE") == "ecole");
 }
@@ -201,7 +231,8 @@ TEST_CASE("look-alike letters from other scripts become Latin", "[normalize][tex
   CHECK(fold("\u0410\u0412\u0415\u041A\u041C\u041D\u041E\u0420\u0421\u0422\u0425") ==
         "abekmhopctx");
   CHECK(fold("\u0421\u041ENFIDENTIAL") == "confidential");
-  CHECK(fold("\u041D\u0415\u041B\u041B\u041E") == "he\u043B\u043Bo");  // Н looks like H; Л like nothing
+  CHECK(fold("\u041D\u0415\u041B\u041B\u041E") ==
+        "he\u043B\u043Bo");                           // Н looks like H; Л like nothing
   CHECK(fold("\u0441\u043En\u0444") == "con\u0444");  // ф has no Latin twin: kept
   // Greek.
   CHECK(fold("\u03BF\u03B1\u03BD\u03B9\u03BA\u03C1\u03C4\u03C5\u03B5") == "oavikptue");
@@ -276,8 +307,7 @@ TEST_CASE("fold is normalize without the map", "[normalize][text]") {
   }
 }
 
-TEST_CASE("the offset map stays consistent on every prefix of mixed text",
-          "[normalize][text]") {
+TEST_CASE("the offset map stays consistent on every prefix of mixed text", "[normalize][text]") {
   const std::string s =
       "Hi \U0001F44B\U0001F3FD! R\u00E9union, re\u0301union \u2013 \u201Cconf\u200Bidential\u201D "
       "\U0001F468\u200D\U0001F469\u200D\U0001F467 \U0001F1EC\U0001F1E7 \u56FD\u9645 \uFF23 "
@@ -292,9 +322,9 @@ TEST_CASE("the offset map stays consistent on every prefix of mixed text",
 
 TEST_CASE("normalize does not crash on malformed UTF-8", "[normalize][text]") {
   // Out of contract, but a bad caller must not take the process down.
-  for (const std::string s : {std::string("\xFF\xFE"), std::string("a\xC3"),
-                              std::string("\xED\xA0\x80x"), std::string("\xF0\x9F\x98"),
-                              std::string("\x80\x80\x80"), std::string("e\xCC")}) {
+  for (const std::string& s :
+       {std::string("\xFF\xFE"), std::string("a\xC3"), std::string("\xED\xA0\x80x"),
+        std::string("\xF0\x9F\x98"), std::string("\x80\x80\x80"), std::string("e\xCC")}) {
     const NormalizedText t = normalize(s);
     CHECK(t.src_begin.size() == t.folded.size());
     CHECK(t.src_end.size() == t.folded.size());

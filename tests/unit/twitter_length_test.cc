@@ -13,8 +13,9 @@ std::string repeat(const std::string& s, int n) {
   return out;
 }
 
-const std::string kFamily = "\U0001F468\u200D\U0001F469\u200D\U0001F467";  // 👨‍👩‍👧, 8 UTF-16 units
-const std::string kIdeograph = "\u56FD";                                   // 国, 1 unit, weight 2
+const std::string kFamily =
+    "\U0001F468\u200D\U0001F469\u200D\U0001F467";  // 👨‍👩‍👧, 8 UTF-16 units
+const std::string kIdeograph = "\u56FD";           // 国, 1 unit, weight 2
 
 TEST_CASE("ASCII weighs one per character", "[twitter][text]") {
   const TwitterLength fits = twitter_length(std::string(280, 'a'), 280);
@@ -48,14 +49,14 @@ TEST_CASE("CJK weighs two per character", "[twitter][text]") {
 }
 
 TEST_CASE("the weight-1 ranges of the v3 configuration", "[twitter][text]") {
-  CHECK(twitter_length("\u10FF", 280).weighted == 1);   // 4351, last of 0-4351
-  CHECK(twitter_length("\u1100", 280).weighted == 2);   // 4352
-  CHECK(twitter_length("\u2000\u200D", 280).weighted == 2);  // 8192, 8205
-  CHECK(twitter_length("\u200E\u200F", 280).weighted == 4);  // 8206, 8207: weight 2
-  CHECK(twitter_length("\u2010\u201F", 280).weighted == 2);  // 8208, 8223
-  CHECK(twitter_length("\u2020", 280).weighted == 2);        // 8224
-  CHECK(twitter_length("\u2032\u2037", 280).weighted == 2);  // 8242, 8247
-  CHECK(twitter_length("\u2038", 280).weighted == 2);        // 8248
+  CHECK(twitter_length("\u10FF", 280).weighted == 1);                // 4351, last of 0-4351
+  CHECK(twitter_length("\u1100", 280).weighted == 2);                // 4352
+  CHECK(twitter_length("\u2000\u200D", 280).weighted == 2);          // 8192, 8205
+  CHECK(twitter_length("\u200E\u200F", 280).weighted == 4);          // 8206, 8207: weight 2
+  CHECK(twitter_length("\u2010\u201F", 280).weighted == 2);          // 8208, 8223
+  CHECK(twitter_length("\u2020", 280).weighted == 2);                // 8224
+  CHECK(twitter_length("\u2032\u2037", 280).weighted == 2);          // 8242, 8247
+  CHECK(twitter_length("\u2038", 280).weighted == 2);                // 8248
   CHECK(twitter_length("r\u00E9union \u20AC", 280).weighted == 10);  // é 1, € 2
 }
 
@@ -103,8 +104,8 @@ TEST_CASE("a link weighs 23 whatever its length", "[twitter][text]") {
 }
 
 TEST_CASE("text is measured after NFC", "[twitter][text]") {
-  CHECK(twitter_length("e\u0301", 280).weighted == 1);  // é in two code points
-  CHECK(twitter_length("\u212B", 280).weighted == 1);   // ANGSTROM SIGN -> Å (U+00C5)
+  CHECK(twitter_length("e\u0301", 280).weighted == 1);       // é in two code points
+  CHECK(twitter_length("\u212B", 280).weighted == 1);        // ANGSTROM SIGN -> Å (U+00C5)
   CHECK(twitter_length("\u1100\u1161", 280).weighted == 2);  // jamo -> one syllable 가
   // 279 'a', then 'e' + U+0301: 280 after NFC, so it fits.
   CHECK_FALSE(twitter_length(std::string(279, 'a') + "e\u0301", 280).overflow_start);
@@ -115,8 +116,8 @@ TEST_CASE("text is measured after NFC", "[twitter][text]") {
 }
 
 TEST_CASE("twitter_length tolerates malformed UTF-8", "[twitter][text]") {
-  for (const std::string s : {std::string("\xFF"), std::string("a\xC3"), std::string("\xF0\x9F"),
-                              std::string("\xED\xA0\x80")}) {
+  for (const std::string& s : {std::string("\xFF"), std::string("a\xC3"), std::string("\xF0\x9F"),
+                               std::string("\xED\xA0\x80")}) {
     const TwitterLength t = twitter_length(s, 280);
     CHECK(t.weighted >= 1);
   }

@@ -76,6 +76,15 @@ TEST_CASE("ranges are byte offsets into the given text", "[words][text]") {
   CHECK(ws[2] == ByteRange{18, 19});
 }
 
+TEST_CASE("ICU's root rules: periods inside words, '@' as a letter", "[words][text]") {
+  // Documented in word_breaker.h; if an ICU upgrade changes these, the header must change.
+  WordBreaker wb;
+  CHECK(words_of(wb, "U.S.A. and 1,000.50") == Words{"U.S.A", "and", "1,000.50"});
+  CHECK(words_of(wb, "@user hi") == Words{"@user", "hi"});
+  CHECK(words_of(wb, "jo@example.org") == Words{"jo@example.org"});
+  CHECK(words_of(wb, "#tag") == Words{"tag"});
+}
+
 TEST_CASE("one breaker serves many texts", "[words][text]") {
   WordBreaker wb;
   for (int i = 0; i < 3; ++i) {

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every test: the normal build, then the same tests under AddressSanitizer and
+# UndefinedBehaviorSanitizer. Assumes scripts/install-deps.sh has run (quickstart does it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build --parallel "$jobs"
+ctest --test-dir build --output-on-failure --parallel "$jobs"
+
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPOSTGUARD_SANITIZE=address,undefined
+cmake --build build-asan --parallel "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure --parallel "$jobs"
