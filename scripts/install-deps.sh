@@ -6,7 +6,12 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   nlohmann-json3-dev libicu-dev libboost-program-options-dev libspdlog-dev catch2 libre2-dev
   python3
+  chromium firefox-esr fonts-dejavu-core
 )
+# Node.js and npm for the extension's tests: Debian's packages, unless a node/npm is already
+# installed (e.g. NodeSource's nodejs, which bundles npm and conflicts with Debian's npm).
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

@@ -13,3 +13,13 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPOSTGUARD_SANITIZE=address,u
 cmake --build build-asan --parallel "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure --parallel "$jobs"
+
+# The browser extension: its unit tests (Node), then end-to-end tests in real Chromium and
+# Firefox with the unpacked extension and this build's native host (tests/e2e/README.md).
+# The e2e tests run once against build/ and once more in Chromium against the sanitizer build,
+# whose reports the harness collects from the host (the browser swallows its stderr).
+npm ci --no-audit --no-fund --prefer-offline
+npm run test:unit
+POSTGUARD_HOST_BIN="$PWD/build/postguard-host" npm run test:e2e
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  POSTGUARD_HOST_BIN="$PWD/build-asan/postguard-host" node --test tests/e2e/chromium.test.mjs

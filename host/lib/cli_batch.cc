@@ -121,12 +121,14 @@ LineResult check_line(std::string_view line, std::size_t number, const CheckSett
   if (std::optional<LineProblem> p = parse_post(line, post)) {
     return error_result(nullptr, p->code, where + p->message);
   }
-  // Only scalars are echoed: an id is a handle, and a nested one could be arbitrarily deep.
-  const nlohmann::json id = post.value("id", nlohmann::json());
-  if (!id.is_primitive()) {
+  // Only scalars are echoed: an id is a handle, and a nested one could be deep enough for a
+  // recursive copy or dump to run out of stack, so it is checked before being copied.
+  const auto id_it = post.find("id");
+  if (id_it != post.end() && !id_it->is_null() && !id_it->is_string() && !id_it->is_number()) {
     return error_result(nullptr, ErrorCode::bad_request,
                         where + "\"id\" must be a string, a number or null");
   }
+  const nlohmann::json id = id_it == post.end() ? nlohmann::json() : *id_it;
   auto fail = [&](const LineProblem& p) { return error_result(id, p.code, where + p.message); };
 
   const auto text = post.find("text");

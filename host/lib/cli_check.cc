@@ -114,7 +114,9 @@ int check_one(const std::string& path, const CheckSettings& settings, bool json,
   if (json) {
     nlohmann::json list = nlohmann::json::array();
     for (const Warning& w : warnings) list.push_back(to_json(w));
-    io.out << nlohmann::json{{"warnings", std::move(list)}}.dump(2) << '\n';
+    io.out << nlohmann::json{{"warnings", std::move(list)}}.dump(
+                  2, ' ', false, nlohmann::json::error_handler_t::replace)
+           << '\n';
   } else {
     write_text_report(io.out, input_name(path), text, warnings);
   }
@@ -164,7 +166,9 @@ int run_check(const Args& args, Io io) {
     return usage_error(io.err, "check", "--policy is required (see 'postguard policies')");
   }
 
-  const PolicySet policies = load_policies(rule_dirs(vm), io.err);
+  const Expected<std::vector<std::filesystem::path>> dirs = rule_dirs(vm);
+  if (!dirs) return usage_error(io.err, "check", dirs.error().message);
+  const PolicySet policies = load_policies(*dirs, io.err);
   // An unknown --policy is reported before reading any input, which may be a terminal.
   const Policy* policy = settings->policy ? policies.find(*settings->policy) : nullptr;
   if (settings->policy && policy == nullptr) {

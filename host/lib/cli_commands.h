@@ -72,7 +72,9 @@ po::options_description options_table();
 void add_rules_option(po::options_description& options);
 
 // default_rule_dirs(), then $POSTGUARD_RULES_DIR if set, then each --rules DIR in order.
-std::vector<std::filesystem::path> rule_dirs(const po::variables_map& vm);
+// Error: "--rules 'x' is not a directory" (a built-in directory may be missing; a directory
+// the user names must not be, or a typo would silently load nothing).
+Expected<std::vector<std::filesystem::path>> rule_dirs(const po::variables_map& vm);
 
 // Loads the packs from `dirs` and writes each load error to `err`.
 PolicySet load_policies(const std::vector<std::filesystem::path>& dirs, std::ostream& err);

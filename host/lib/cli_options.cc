@@ -57,11 +57,15 @@ void add_rules_option(po::options_description& options) {
       "load the packs in DIR last, so they win (repeatable)");
 }
 
-std::vector<std::filesystem::path> rule_dirs(const po::variables_map& vm) {
+Expected<std::vector<std::filesystem::path>> rule_dirs(const po::variables_map& vm) {
   // The host's directories (with $POSTGUARD_RULES_DIR), so both see the same policies.
   std::vector<std::filesystem::path> dirs = host_rule_dirs();
   if (vm.count("rules") != 0) {
     for (const std::string& dir : vm["rules"].as<std::vector<std::string>>()) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(dir, ec)) {
+        return Error{"--rules '" + dir + "' is not a directory"};
+      }
       dirs.emplace_back(dir);
     }
   }

@@ -83,12 +83,13 @@ int run_policies(const Args& args, Io io) {
     return usage_error(io.err, "policies",
                        "invalid --format '" + format + "' (expected text or json)");
   }
-  const std::vector<std::filesystem::path> dirs = rule_dirs(vm);
-  const PolicySet set = load_policies(dirs, io.err);
+  const Expected<std::vector<std::filesystem::path>> dirs = rule_dirs(vm);
+  if (!dirs) return usage_error(io.err, "policies", dirs.error().message);
+  const PolicySet set = load_policies(*dirs, io.err);
   if (format == "json") {
-    write_json(io.out, set, dirs);
+    write_json(io.out, set, *dirs);
   } else {
-    write_text(io.out, set, dirs);
+    write_text(io.out, set, *dirs);
   }
   return set.errors().empty() ? kExitOk : kExitRulesError;
 }

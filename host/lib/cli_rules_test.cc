@@ -97,7 +97,9 @@ int run_rules_test(const Args& args, Io io) {
         io.err, "rules test",
         "unexpected argument '" + parsed->positional[1] + "' (one policy ID at most)");
   }
-  const PolicySet set = load_policies(rule_dirs(parsed->vm), io.err);
+  const Expected<std::vector<std::filesystem::path>> dirs = rule_dirs(parsed->vm);
+  if (!dirs) return usage_error(io.err, "rules test", dirs.error().message);
+  const PolicySet set = load_policies(*dirs, io.err);
   std::vector<const Policy*> policies = set.policies();
   if (!parsed->positional.empty()) {
     const Policy* policy = set.find(parsed->positional[0]);

@@ -115,7 +115,8 @@ int run_rules_validate(const Args& args, Io io) {
     }
     targets.push_back(path);
   } else {
-    for (const fs::path& dir : rule_dirs(parsed->vm)) {
+    // `rules validate` has no --rules, so this cannot fail.
+    for (const fs::path& dir : *rule_dirs(parsed->vm)) {
       if (fs::is_directory(dir, ec)) targets.push_back(dir);
     }
   }

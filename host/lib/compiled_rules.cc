@@ -40,7 +40,7 @@ class Evaluation {
       : rules_(rules), original_(original), text_(normalize(original)) {
     words_ = breaker.split(text_.folded);
     phrase_hits_ = rules_.phrases.match(text_.folded, words_);
-    regex_scan_ = rules_.regexes.scan(text_.folded);
+    regex_scan_ = rules_.regexes->scan(text_.folded);
   }
 
   const NormalizedText& text() const { return text_; }
@@ -51,7 +51,7 @@ class Evaluation {
       case MatcherKind::phrases:
         return phrase_hits_[static_cast<size_t>(n.list)];
       case MatcherKind::regex:
-        return rules_.regexes.find_all(regex_scan_, n.list, text_.folded);
+        return rules_.regexes->find_all(regex_scan_, n.list, text_.folded);
       case MatcherKind::near:
         return near(eval(n.children[0], options), eval(n.children[1], options), n.number);
       case MatcherKind::any: {

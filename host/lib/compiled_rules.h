@@ -2,6 +2,7 @@
 // RegexBank. Built by rule_compiler.h; evaluated by check(). Immutable once built.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,7 +60,7 @@ struct CompiledRule {
 class CompiledRules {
  public:
   PhraseIndex phrases;
-  RegexBank regexes;
+  std::shared_ptr<RegexBank> regexes;  // shared by every policy of a PolicySet
   std::vector<MatcherNode> nodes;
   std::vector<CompiledRule> rules;
 

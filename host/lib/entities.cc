@@ -77,9 +77,11 @@ char32_t code_point_at(std::string_view s, size_t pos) {
   return utf::next_code_point(s, i);
 }
 
+// `taken` is sorted and its ranges disjoint, so their ends are sorted too.
 bool overlaps(const std::vector<ByteRange>& taken, size_t b, size_t e) {
-  return std::any_of(taken.begin(), taken.end(),
-                     [&](const ByteRange& r) { return b < r.end && r.begin < e; });
+  const auto first_ending_after_b = std::partition_point(
+      taken.begin(), taken.end(), [&](const ByteRange& r) { return r.end <= b; });
+  return first_ending_after_b != taken.end() && first_ending_after_b->begin < e;
 }
 
 ByteRange range(size_t b, size_t e) { return {static_cast<uint32_t>(b), static_cast<uint32_t>(e)}; }
@@ -112,8 +114,9 @@ bool is_url_char(char32_t c) {
   return is_letter(c) || is_digit(c) || is_mark(c);
 }
 
-// Where the link body that starts at `pos` ends, trailing punctuation excluded; a closing
-// bracket stays when the link opened it, as in wikipedia.org/wiki/Foo_(bar).
+// Where the link body that starts at `pos` ends, trailing punctuation excluded: . , ; : ! ?
+// ' " end the sentence, not the link, and so does a closing bracket the link did not open
+// (wikipedia.org/wiki/Foo_(bar) keeps its bracket).
 size_t url_body_end(std::string_view s, size_t pos) {
   size_t i = pos;
   while (i < s.size()) {
@@ -121,21 +124,22 @@ size_t url_body_end(std::string_view s, size_t pos) {
     if (!is_url_char(utf::next_code_point(s, next))) break;
     i = next;
   }
+  const std::string_view body = s.substr(pos, i - pos);
+  // Counted once, kept up to date while trimming, so a run of brackets stays linear.
+  auto paren =
+      std::count(body.begin(), body.end(), ')') - std::count(body.begin(), body.end(), '(');
+  auto square =
+      std::count(body.begin(), body.end(), ']') - std::count(body.begin(), body.end(), '[');
   while (i > pos) {
     const char last = s[i - 1];
-    const std::string_view body = s.substr(pos, i - pos);
-    if (last == '.' || last == ',' || last == ';' || last == ':' || last == '!' || last == '?' ||
-        last == '\'' || last == '"') {
-      --i;
-    } else if (last == ')' && std::count(body.begin(), body.end(), '(') <
-                                  std::count(body.begin(), body.end(), ')')) {
-      --i;
-    } else if (last == ']' && std::count(body.begin(), body.end(), '[') <
-                                  std::count(body.begin(), body.end(), ']')) {
-      --i;
-    } else {
+    if (last == ')' && paren > 0) {
+      --paren;
+    } else if (last == ']' && square > 0) {
+      --square;
+    } else if (std::string_view(".,;:!?'\"").find(last) == std::string_view::npos) {
       break;
     }
+    --i;
   }
   return i;
 }
@@ -255,6 +259,7 @@ void find_emails(std::string_view s, std::vector<ByteRange>& emails) {
     if (b == at) continue;
     const char32_t before = code_point_before(s, b);
     if (is_letter(before) || is_digit(before) || is_mark(before)) continue;
+    if (!emails.empty() && b < emails.back().end) continue;  // "a@b.org@c.org": one address
     size_t last_label = at + 1;
     const size_t host_end = scan_host(s, at + 1, last_label);
     if (host_end == at + 1) continue;
@@ -317,6 +322,8 @@ Entities find_entities(std::string_view folded) {
   find_urls(folded, e.emails, e.urls);
   std::vector<ByteRange> taken = e.emails;
   taken.insert(taken.end(), e.urls.begin(), e.urls.end());
+  std::sort(taken.begin(), taken.end(),
+            [](const ByteRange& a, const ByteRange& b) { return a.begin < b.begin; });
   find_mentions(folded, taken, e.mentions);
   find_hashtags(folded, taken, e.hashtags);
   return e;
@@ -350,14 +357,11 @@ int hashtag_word_count(std::string_view original_hashtag_utf8) {
       prev = Kind::none;
       continue;
     }
-    bool starts_word = false;
-    if (prev == Kind::none) {
-      starts_word = true;
-    } else if ((prev == Kind::digit) != (k == Kind::digit)) {
-      starts_word = true;  // "COVID19": letters then digits
-    } else if (prev == Kind::lower && k == Kind::upper) {
-      starts_word = true;  // "worldRefugee"
-    } else if (prev == Kind::upper && k == Kind::upper) {
+    // A word starts at the beginning, after a separator, between letters and digits
+    // ("COVID19") and at a lower->upper change ("worldRefugee").
+    bool starts_word = prev == Kind::none || (prev == Kind::digit) != (k == Kind::digit) ||
+                       (prev == Kind::lower && k == Kind::upper);
+    if (!starts_word && prev == Kind::upper && k == Kind::upper) {
       // An all-caps run is one word ("ISO") unless its last capital starts a capitalised
       // word ("NASAMission" -> "NASA" + "Mission").
       size_t j = i;

@@ -18,7 +18,7 @@ namespace {
 
 // Pipes deliver at most a page or so per read anyway; 64 KiB keeps syscalls few while
 // bounding how far the buffer can run ahead of the bytes that really arrived.
-constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 
 // Reads exactly `n` bytes unless input ends first; returns how many were read, or -1 on error.
 std::ptrdiff_t read_full(ByteSource& in, char* buf, std::size_t n) {

@@ -32,7 +32,7 @@ constexpr std::string_view kFallbackAnswer =
 
 // Requests above this size leave their buffer behind after being served; give it back so
 // one 60 MiB request does not pin 60 MiB for the rest of the session.
-constexpr std::size_t kKeepBufferBytes = 1024 * 1024;
+constexpr std::size_t kKeepBufferBytes = std::size_t{1024} * 1024;
 
 constexpr std::size_t kLoggedTextBytes = 4096;
 

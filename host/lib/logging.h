@@ -24,7 +24,7 @@
 
 namespace postguard {
 
-inline constexpr std::size_t kLogFileBytes = 1024 * 1024;  // per file, before rotating
+inline constexpr std::size_t kLogFileBytes = std::size_t{1024} * 1024;  // per file, before rotating
 inline constexpr std::size_t kLogFiles = 3;  // rotated files kept besides the live one
 inline constexpr std::string_view kHostLogFileName = "postguard-host.log";
 

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "rule_compiler.h"
+#include "regex_bank.h"
 #include "rule_file.h"
 
 namespace postguard {
@@ -79,6 +80,7 @@ PolicySet PolicySet::load(const std::vector<fs::path>& dirs) {
   }
   SharedPacks packs(std::move(shared), set.errors_);
   const SharedPackLookup lookup = [&packs](std::string_view id) { return packs.find(id); };
+  auto regexes = std::make_shared<RegexBank>();
   for (const auto& [id, paths] : policies) {
     // The last directory wins; if its pack is broken, the one it would have replaced stays
     // in force, so a bad edit in a user or admin directory never leaves a policy missing.
@@ -88,13 +90,17 @@ PolicySet PolicySet::load(const std::vector<fs::path>& dirs) {
         set.errors_.push_back(file.error().message);
         continue;
       }
-      CompileResult r = compile_policy(*file, lookup);
+      CompileResult r = compile_policy(*file, lookup, regexes);
       set.errors_.insert(set.errors_.end(), r.problems.begin(), r.problems.end());
       if (r.policy) {
         set.policies_.push_back(std::move(r.policy));
         break;
       }
     }
+  }
+  if (Expected<bool> ok = regexes->compile(); !ok) {
+    set.errors_.push_back("rules: " + ok.error().message + "; no policy could be loaded");
+    set.policies_.clear();
   }
   return set;
 }

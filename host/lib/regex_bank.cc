@@ -1,5 +1,7 @@
 #include "regex_bank.h"
 
+#include <mutex>
+
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -7,59 +9,68 @@ namespace postguard {
 namespace {
 
 // Case-insensitive although the text is already folded, so that an author who writes
-// "ISO" in a pattern still matches; the memory cap bounds the DFA an author can build.
-RE2::Options pattern_options() {
+// "ISO" in a pattern still matches; the memory caps bound what an author can make RE2 build.
+RE2::Options pattern_options(int64_t max_mem) {
   RE2::Options o;
   o.set_case_sensitive(false);
   o.set_log_errors(false);
-  o.set_max_mem(int64_t{8} << 20);
+  o.set_max_mem(max_mem);
   return o;
 }
 
+constexpr int64_t kPatternMemory = int64_t{8} << 20;
+constexpr int64_t kScreenMemory = int64_t{64} << 20;
+
 }  // namespace
 
+struct RegexBank::Pattern {
+  std::string text;
+  mutable std::once_flag built;
+  mutable std::unique_ptr<RE2> re;
+
+  const RE2& get() const {
+    std::call_once(built, [this] { re = std::make_unique<RE2>(text, pattern_options(kPatternMemory)); });
+    return *re;
+  }
+};
+
 struct RegexBank::Screen {
-  explicit Screen(const RE2::Options& o) : set(o, RE2::UNANCHORED) {}
+  Screen() : set(pattern_options(kScreenMemory), RE2::UNANCHORED) {}
   RE2::Set set;
 };
 
-RegexBank::RegexBank() = default;
+RegexBank::RegexBank() : screen_(std::make_unique<Screen>()) {}
 RegexBank::~RegexBank() = default;
-RegexBank::RegexBank(RegexBank&&) noexcept = default;
-RegexBank& RegexBank::operator=(RegexBank&&) noexcept = default;
 
 Expected<int> RegexBank::add(std::string_view pattern) {
   if (pattern.size() > kMaxPatternBytes) {
     return Error{"regex is longer than " + std::to_string(kMaxPatternBytes) + " bytes"};
   }
-  auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()),
-                                  pattern_options());
-  if (!re->ok()) return Error{"regex does not compile: " + re->error()};
-  if (RE2::PartialMatch("", *re)) {
-    return Error{"regex matches empty text, so it would fire on every post"};
-  }
-  patterns_.push_back(std::move(re));
-  return static_cast<int>(patterns_.size() - 1);
+  if (auto it = ids_.find(pattern); it != ids_.end()) return it->second;
+  if (compiled_) return Error{"internal: regex added after compile"};
+  std::string error;
+  // Adding to the set parses the pattern, which is all validation needs.
+  const int id = screen_->set.Add(re2::StringPiece(pattern.data(), pattern.size()), &error);
+  if (id < 0) return Error{"regex does not compile: " + error};
+  auto p = std::make_unique<Pattern>();
+  p->text = std::string(pattern);
+  patterns_.push_back(std::move(p));
+  ids_.emplace(std::string(pattern), id);
+  return id;
 }
 
 Expected<bool> RegexBank::compile() {
+  if (compiled_) return true;
+  compiled_ = true;
   if (patterns_.empty()) return true;
-  RE2::Options o = pattern_options();
-  o.set_max_mem(int64_t{64} << 20);
-  auto screen = std::make_unique<Screen>(o);
-  for (const auto& re : patterns_) {
-    std::string error;
-    if (screen->set.Add(re->pattern(), &error) < 0) return Error{"regex set: " + error};
-  }
-  if (!screen->set.Compile()) return Error{"the policy's regexes together need too much memory"};
-  screen_ = std::move(screen);
+  if (!screen_->set.Compile()) return Error{"the regexes together need too much memory"};
   return true;
 }
 
 RegexBank::Scan RegexBank::scan(std::string_view folded) const {
   Scan s;
   s.matched.assign(patterns_.size(), false);
-  if (!screen_) return s;
+  if (!compiled_ || patterns_.empty()) return s;
   std::vector<int> ids;
   screen_->set.Match(re2::StringPiece(folded.data(), folded.size()), &ids);
   for (int id : ids) s.matched[static_cast<size_t>(id)] = true;
@@ -71,7 +82,8 @@ std::vector<ByteRange> RegexBank::find_all(const Scan& scan, int id,
   std::vector<ByteRange> hits;
   const auto index = static_cast<size_t>(id);
   if (index >= patterns_.size() || !scan.matched[index]) return hits;
-  const RE2& re = *patterns_[index];
+  const RE2& re = patterns_[index]->get();
+  if (!re.ok()) return hits;  // only when the pattern alone exceeds its memory cap
   const re2::StringPiece text(folded.data(), folded.size());
   re2::StringPiece m;
   size_t pos = 0;

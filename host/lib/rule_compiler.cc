@@ -438,7 +438,7 @@ class Compiler {
       problem(w, at + ": \"regex\" must be a non-empty string");
       return -1;
     }
-    Expected<int> id = out_.regexes.add(v.get<std::string>());
+    Expected<int> id = out_.regexes->add(v.get<std::string>());
     if (!id) {
       problem(w, at + ": " + id.error().message);
       return -1;
@@ -688,8 +688,11 @@ void extends(const RuleFile& f, const std::string& policy_id, const SharedPackLo
 
 }  // namespace
 
-CompileResult compile_policy(const RuleFile& file, const SharedPackLookup& shared) {
+CompileResult compile_policy(const RuleFile& file, const SharedPackLookup& shared,
+                             std::shared_ptr<RegexBank> regexes) {
+  const bool own_bank = regexes == nullptr;
   auto compiled = std::make_shared<CompiledRules>();
+  compiled->regexes = own_bank ? std::make_shared<RegexBank>() : std::move(regexes);
   Compiler c(*compiled);
   CompileResult result;
   const PackHeader h = header(file, "policy", c);
@@ -698,7 +701,7 @@ CompileResult compile_policy(const RuleFile& file, const SharedPackLookup& share
     Intake own;
     own.required_prefix = h.id + ".";
     c.rules_of(file, rules_of(file), own);
-    if (Expected<bool> ok = compiled->regexes.compile(); !ok) {
+    if (Expected<bool> ok = own_bank ? compiled->regexes->compile() : Expected<bool>(true); !ok) {
       c.problem({&file, 1, ""}, ok.error().message);
     }
   }
@@ -716,6 +719,7 @@ CompileResult compile_policy(const RuleFile& file, const SharedPackLookup& share
 
 std::vector<std::string> validate_shared_pack(const RuleFile& file) {
   CompiledRules compiled;
+  compiled.regexes = std::make_shared<RegexBank>();
   Compiler c(compiled);
   const PackHeader h = header(file, "shared", c);
   if (h.ok) {
@@ -723,7 +727,7 @@ std::vector<std::string> validate_shared_pack(const RuleFile& file) {
     in.shared = true;
     in.clause = "(set by the extending policy)";
     c.rules_of(file, rules_of(file), in);
-    if (Expected<bool> ok = compiled.regexes.compile(); !ok) {
+    if (Expected<bool> ok = compiled.regexes->compile(); !ok) {
       c.problem({&file, 1, ""}, ok.error().message);
     }
   }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "policy.h"
+#include "regex_bank.h"
 #include "rule_file.h"
 
 namespace postguard {
@@ -26,7 +27,11 @@ struct CompileResult {
   std::vector<std::string> problems;
 };
 
-CompileResult compile_policy(const RuleFile& file, const SharedPackLookup& shared);
+// With `regexes`, the policy's patterns join that bank, which the caller compiles once after
+// the last policy (PolicySet does this so shared patterns are built once); without it the
+// policy gets and compiles a bank of its own.
+CompileResult compile_policy(const RuleFile& file, const SharedPackLookup& shared,
+                             std::shared_ptr<RegexBank> regexes = nullptr);
 
 // Checks a shared pack on its own (its rules compile, its examples are well formed).
 std::vector<std::string> validate_shared_pack(const RuleFile& file);

@@ -288,8 +288,8 @@ class Builder {
     // The last byte may still get combining marks attached ("e" + U+0301).
     out_begin_ = at + n - 1;
     src_begin_ = u16 - 1;
+    src_end_ = u16;
     emoji_ = false;
-    needs_nfc_ = false;
   }
 
   // A cluster whose code points all fold to nothing (a standalone ZWSP) produces no bytes.
@@ -297,32 +297,51 @@ class Builder {
     finish_cluster();
     out_begin_ = t_.folded.size();
     src_begin_ = u16;
+    src_end_ = u16 + width;
     emoji_ = f.emoji_base;
-    needs_nfc_ = false;
-    append(f.out, u16 + width);
+    append(f.out);
   }
 
   void extend_cluster(const FoldedCp& f, char32_t c, uint32_t end) {
-    // Every byte of a cluster maps to the whole cluster, dropped code points included.
-    std::fill(t_.src_end.begin() + static_cast<std::ptrdiff_t>(out_begin_), t_.src_end.end(), end);
+    // Every byte of a cluster maps to the whole cluster, dropped code points included; the
+    // earlier bytes' ends are fixed up once, in finish_cluster().
+    src_end_ = end;
+    extended_ = true;
     if (f.out.empty()) {
       if (f.emoji_part && emoji_) {
         std::string part;
         utf::append_utf8(part, c);
-        append(part, end);
+        append(part);
       }
       return;
     }
     if (f.composes) needs_nfc_ = true;
-    append(f.out, end);
+    append(f.out);
+  }
+
+  void finish_cluster() {
+    if (extended_) {
+      std::fill(t_.src_end.begin() + static_cast<std::ptrdiff_t>(out_begin_), t_.src_end.end(),
+                src_end_);
+      extended_ = false;
+    }
+    if (needs_nfc_) {
+      needs_nfc_ = false;
+      recompose();
+    }
+  }
+
+ private:
+  void append(std::string_view bytes) {
+    t_.folded += bytes;
+    t_.src_begin.resize(t_.folded.size(), src_begin_);
+    t_.src_end.resize(t_.folded.size(), src_end_);
   }
 
   // Per-code-point folding cannot compose across code points ("か" + U+3099 -> "が"), so a
-  // cluster that needs it is recomposed here; all its bytes share one span, so the offset
-  // map only changes length.
-  void finish_cluster() {
-    if (!needs_nfc_) return;
-    needs_nfc_ = false;
+  // cluster that needs it is recomposed as a whole; all its bytes share one span, so the
+  // offset map only changes length.
+  void recompose() {
     UErrorCode st = U_ZERO_ERROR;
     const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(st);
     if (U_FAILURE(st)) return;
@@ -333,25 +352,18 @@ class Builder {
     if (U_FAILURE(st)) return;
     std::string composed;
     u.toUTF8String(composed);
-    const uint32_t b = t_.src_begin[out_begin_];
-    const uint32_t e = t_.src_end[out_begin_];
     t_.folded.resize(out_begin_);
     t_.folded += composed;
-    t_.src_begin.resize(t_.folded.size(), b);
-    t_.src_end.resize(t_.folded.size(), e);
-  }
-
- private:
-  void append(std::string_view bytes, uint32_t end) {
-    t_.folded += bytes;
     t_.src_begin.resize(t_.folded.size(), src_begin_);
-    t_.src_end.resize(t_.folded.size(), end);
+    t_.src_end.resize(t_.folded.size(), src_end_);
   }
 
   NormalizedText& t_;
   size_t out_begin_ = 0;    // first byte of the current cluster in folded
-  uint32_t src_begin_ = 0;  // UTF-16 start of the current cluster
+  uint32_t src_begin_ = 0;  // UTF-16 range of the current cluster
+  uint32_t src_end_ = 0;
   bool emoji_ = false;
+  bool extended_ = false;  // code points were attached: earlier bytes need the new end
   bool needs_nfc_ = false;
 };
 

@@ -227,6 +227,12 @@ TEST_CASE("cli: bad command lines exit 2 with the reason and a hint", "[cli]") {
       {{"rules", "validate", "a", "b"},
        usage_error("unexpected argument 'b' (one PATH at most)", "rules validate")},
       {{"rules", "test", "--frob"}, usage_error("unrecognised option '--frob'", "rules test")},
+      {{"policies", "--rules", "/nonexistent/rules"},
+       usage_error("--rules '/nonexistent/rules' is not a directory", "policies")},
+      {{"check", "--policy", "demo", "--rules", "/nonexistent/rules"},
+       usage_error("--rules '/nonexistent/rules' is not a directory", "check")},
+      {{"rules", "test", "--rules", "/nonexistent/rules"},
+       usage_error("--rules '/nonexistent/rules' is not a directory", "rules test")},
   };
   for (const Case& c : cases) {
     CAPTURE(c.args);
@@ -488,6 +494,21 @@ TEST_CASE("cli: --batch answers every line in order and goes on past bad ones", 
   // "id" comes first on every line, whatever the JSON library's key order.
   std::istringstream lines(r.out);
   for (std::string line; std::getline(lines, line);) CHECK(line.rfind("{\"id\":", 0) == 0);
+}
+
+TEST_CASE("cli: --batch refuses a nested id without copying it", "[cli]") {
+  CliFixture f;
+  // Deep enough that a recursive copy or dump would run out of stack.
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  const Result r = f.run({"check", "--batch", "-", "--policy", "demo", "--rules", f.rules()},
+                         "{\"id\": " + deep + ", \"text\": \"top secret\"}\n" +
+                             "{\"id\": 2, \"text\": \"top secret\", \"x\": " + deep + "}\n");
+  CHECK(r.code == kExitInputError);
+  const std::vector<nlohmann::json> out = json_lines(r.out);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0] == nlohmann::json::parse(R"({"id": null, "error": {"code": "bad-request",
+      "message": "line 1: \"id\" must be a string, a number or null"}})"));
+  CHECK(out[1]["warnings"].size() == 1);  // deep fields it does not read are fine
 }
 
 TEST_CASE("cli: --batch exit codes: 3 beats 1 beats 0", "[cli]") {

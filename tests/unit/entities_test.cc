@@ -107,6 +107,18 @@ TEST_CASE("www and bare-domain links", "[entities][text]") {
   CHECK(urls("x_example.com").empty());
 }
 
+TEST_CASE("pathological input stays linear", "[entities][text]") {
+  CHECK(urls("https://x.org/" + std::string(50000, ')')) == Texts{"https://x.org/"});
+  std::string many;
+  for (int i = 0; i < 5000; ++i) many += "jo@x.org x.org/p @u #t ";
+  const Entities e = find_entities(many);
+  CHECK(e.emails.size() == 5000);
+  CHECK(e.urls.size() == 5000);
+  CHECK(e.mentions.size() == 5000);
+  CHECK(e.hashtags.size() == 5000);
+  CHECK(emails("a@b.org@c.org") == Texts{"a@b.org"});
+}
+
 TEST_CASE("entities come out in text order", "[entities][text]") {
   const std::string s = fold("Join @IET at #IETevents: https://theiet.org/events. #Engineering");
   const Entities e = find_entities(s);

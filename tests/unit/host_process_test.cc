@@ -111,6 +111,7 @@ class HostProcess {
     std::vector<std::string> argv_s = {POSTGUARD_HOST_PATH};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;
+    argv.reserve(argv_s.size() + 1);
     for (std::string& a : argv_s) argv.push_back(a.data());
     argv.push_back(nullptr);
 
@@ -128,8 +129,11 @@ class HostProcess {
       }
     }
     std::vector<std::string> env_s;
-    for (const auto& [k, v] : merged) env_s.push_back(k + "=" + v);
+    env_s.reserve(merged.size());
+    for (const auto& [k, v] : merged)
+      env_s.push_back(k + '=' + v);  // NOLINT(performance-inefficient-string-concatenation)
     std::vector<char*> envp;
+    envp.reserve(env_s.size() + 1);
     for (std::string& e : env_s) envp.push_back(e.data());
     envp.push_back(nullptr);
 
@@ -377,8 +381,8 @@ TEST_CASE("host process: a frame of exactly 64 MiB is served", "[host-process]")
   const std::string head = R"({"id":5,"type":"hello","pad":")";
   const std::string tail = R"("})";
   std::string request =
-      head + std::string(64u * 1024 * 1024 - head.size() - tail.size(), 'x') + tail;
-  REQUIRE(request.size() == 64u * 1024 * 1024);
+      head + std::string(std::size_t{64} * 1024 * 1024 - head.size() - tail.size(), 'x') + tail;
+  REQUIRE(request.size() == std::size_t{64} * 1024 * 1024);
   std::thread writer([&] { host.send(frame(request)); });
   std::optional<std::string> a = host.read_frame(std::chrono::seconds(120));
   writer.join();

@@ -393,7 +393,7 @@ TEST_CASE("session: every bad request gets the right error code", "[session]") {
 
 TEST_CASE("session: error messages never echo a huge value", "[session]") {
   HostSession s(demo_policies());
-  std::string big(5 * 1024 * 1024, 'p');
+  std::string big(std::size_t{5} * 1024 * 1024, 'p');
   json a = ask(s, {{"id", 1}, {"type", "check"}, {"text", "a"}, {"policy", big}});
   CHECK(a["code"] == "unknown-policy");
   CHECK(a["message"].get<std::string>().size() < 200);

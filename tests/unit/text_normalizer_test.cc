@@ -320,6 +320,18 @@ TEST_CASE("the offset map stays consistent on every prefix of mixed text", "[nor
   }
 }
 
+TEST_CASE("a very long cluster is one character", "[normalize][text]") {
+  // Linear work per cluster: 20,000 marks on one base must not take 20,000^2 steps.
+  std::string s = "a";
+  for (int i = 0; i < 20000; ++i) s += "\u3099";  // kept, not a dropped diacritic
+  s += "b";
+  const NormalizedText t = normalize(s);
+  REQUIRE(t.folded.size() == 1 + 3 * 20000 + 1);
+  CHECK(t.to_source({0, 1}) == Span{0, 20001});
+  CHECK(t.to_source({60000, 60001}) == Span{0, 20001});
+  CHECK(t.to_source({60001, 60002}) == Span{20001, 20002});
+}
+
 TEST_CASE("normalize does not crash on malformed UTF-8", "[normalize][text]") {
   // Out of contract, but a bad caller must not take the process down.
   for (const std::string& s :
