@@ -351,6 +351,14 @@
     }
 
     dismiss(id) {
+      try {
+        this.dismissNow(id);
+      } catch (e) {
+        log("dismiss", e);
+      }
+    }
+
+    dismissNow(id) {
       const w = this.warnings.find((x) => x.id === id);
       if (!w) return;
       this.dismissed.add(dismissKey(w, w.passage));
@@ -379,10 +387,14 @@
       } finally {
         this.fixing = false;
       }
-      this.dirty = true;
-      this.refresh();
-      this.debouncedCheck.cancel();
-      this.check(true).catch((e) => log("check", e));
+      try {
+        this.dirty = true;
+        this.refresh();
+        this.debouncedCheck.cancel();
+        this.check(true).catch((e) => log("check", e));
+      } catch (e) {
+        log("after fix", e);
+      }
     }
 
     // ---- opening the card from the text (highlights are not elements) ----

@@ -44,6 +44,7 @@
   color: #fff; background: #5f6368; border: 0; border-radius: 9px; padding: 1px 8px;
   opacity: .92; box-shadow: 0 1px 3px rgba(0,0,0,.25);
 }
+.badge[hidden] { display: none; }
 .badge:focus-visible { outline: 2px solid #1a73e8; outline-offset: 2px; }
 :host([data-postguard-state="clean"]) .badge { background: #188038; }
 :host([data-postguard-state="warnings"]) .badge { background: #e37400; }
@@ -114,6 +115,16 @@ dialog li::before { content: "•"; position: absolute; left: 2px; color: #d9302
       console.debug("[postguard] marker:", what, err && err.message ? err.message : "");
     } catch (_e) {
       /* ignore */
+    }
+  }
+
+  /** Call a user callback without letting an exception or rejection reach the page. */
+  function callback(fn, arg) {
+    if (typeof fn !== "function") return;
+    try {
+      Promise.resolve(fn(arg)).catch((e) => log("callback", e));
+    } catch (e) {
+      log("callback", e);
     }
   }
 
@@ -265,6 +276,10 @@ dialog li::before { content: "•"; position: absolute; left: 2px; color: #d9302
     /** Keep the badge at the editor's bottom-right corner (viewport rect of the editor). */
     function position(editorRect) {
       if (!editorRect) return;
+      // An editor without a box (hidden, collapsed dialog): no badge floating elsewhere.
+      const shown = editorRect.width > 0 || editorRect.height > 0;
+      if (badge.hidden === shown) badge.hidden = !shown;
+      if (!shown) return;
       const hr = hostRect();
       const left = Math.round(editorRect.right - hr.left - 4);
       const top = Math.round(editorRect.bottom - hr.top - 2);
@@ -406,7 +421,7 @@ dialog li::before { content: "•"; position: absolute; left: 2px; color: #d9302
           ev.stopPropagation();
           const id = w.id;
           closeCard(false);
-          if (opts.onApplyFix) opts.onApplyFix(id);
+          callback(opts.onApplyFix, id);
         });
         actions.append(apply);
       }
@@ -416,7 +431,7 @@ dialog li::before { content: "•"; position: absolute; left: 2px; color: #d9302
         ev.stopPropagation();
         const id = w.id;
         closeCard(true);
-        if (opts.onDismiss) opts.onDismiss(id);
+        callback(opts.onDismiss, id);
       });
       actions.append(dismiss);
       nodes.push(actions);
@@ -451,7 +466,7 @@ dialog li::before { content: "•"; position: absolute; left: 2px; color: #d9302
         const first = card.querySelector("button");
         if (first) first.focus();
       }
-      if (opts.onCardChange) opts.onCardChange(id);
+      if (opts.onCardChange) callback(opts.onCardChange, id);
     }
 
     function closeCard(restoreFocus) {
@@ -469,7 +484,7 @@ dialog li::before { content: "•"; position: absolute; left: 2px; color: #d9302
           /* ignore */
         }
       }
-      if (opts.onCardChange) opts.onCardChange(null);
+      if (opts.onCardChange) callback(opts.onCardChange, null);
     }
 
     function scheduleCloseCard(ms) {

@@ -155,8 +155,15 @@
         return { node: seg.node, offset: local };
       case "br":
         return { node: seg.node.parentNode, offset: indexInParent(seg.node) + (local > 0 ? 1 : 0) };
-      case "empty":
-        return { node: seg.node, offset: 0 };
+      case "empty": {
+        // Inside the innermost first element (Draft: the leaf span holding the placeholder
+        // <br>), so editors that map selections through their leaves find it.
+        let n = seg.node;
+        while (n.firstElementChild && n.firstElementChild.tagName !== "BR" && n.firstChild === n.firstElementChild) {
+          n = n.firstElementChild;
+        }
+        return { node: n, offset: 0 };
+      }
       default: // sep
         return local > 0 ? { node: seg.next, offset: 0 } : { node: seg.prev, offset: seg.prev.childNodes.length };
     }

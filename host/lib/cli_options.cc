@@ -52,9 +52,8 @@ po::options_description options_table() {
 }
 
 void add_rules_option(po::options_description& options) {
-  options.add_options()(
-      "rules", po::value<std::vector<std::string>>()->value_name("DIR"),
-      "load the packs in DIR last, so they win (repeatable)");
+  options.add_options()("rules", po::value<std::vector<std::string>>()->value_name("DIR"),
+                        "load the packs in DIR last, so they win (repeatable)");
 }
 
 Expected<std::vector<std::filesystem::path>> rule_dirs(const po::variables_map& vm) {

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "cli_commands.h"
 #include "cli_text_report.h"
+#include "host_main.h"
 
 namespace postguard::cli {
 namespace {
@@ -115,8 +116,8 @@ int run_rules_validate(const Args& args, Io io) {
     }
     targets.push_back(path);
   } else {
-    // `rules validate` has no --rules, so this cannot fail.
-    for (const fs::path& dir : *rule_dirs(parsed->vm)) {
+    // The directories `check` would load from (there is no --rules here).
+    for (const fs::path& dir : host_rule_dirs()) {
       if (fs::is_directory(dir, ec)) targets.push_back(dir);
     }
   }

@@ -164,7 +164,7 @@ std::string summary_line(const std::vector<Warning>& warnings) {
   std::array<std::size_t, 3> by_severity{};  // indexed by Severity
   for (const Warning& w : warnings) ++by_severity[static_cast<std::size_t>(w.severity)];
   std::string details;
-  auto add = [&](std::size_t n, std::string detail) {
+  auto add = [&](std::size_t n, const std::string& detail) {
     if (n == 0) return;
     if (!details.empty()) details += ", ";
     details += detail;

@@ -494,15 +494,16 @@ export function killHost(session) {
   return procs.map((p) => p.pid);
 }
 
-// Writes one browser's measurements into tests/e2e/.results/timings.json
-// ({chromium: {...}, firefox: {...}}), replacing that browser's previous entry.
-export function recordTiming(browser, entry) {
+// Writes one run's measurements into tests/e2e/.results/timings.json under `key`
+// ("chromium@build", "firefox@build", "chromium@build-asan"...), replacing that key's
+// previous entry.
+export function recordTiming(key, entry) {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, 'timings.json');
   let data = {};
   try { data = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* new */ }
   if (!data || typeof data !== 'object' || Array.isArray(data)) data = {};
-  data[browser] = {
+  data[key] = {
     when: new Date().toISOString(),
     cpus: os.cpus().length,
     loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),

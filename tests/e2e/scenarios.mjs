@@ -24,6 +24,11 @@ export const FIXABLE = 'Great IET workshop on power electronics today';
 export const FIX_APPEND = "Views are my own, not the IET's.";
 // Emoji and accents before the flagged spans: offsets are UTF-16 code units (👍🏽 counts 4).
 export const UTF16 = 'Café ☕ 👍🏽 photos of the year 9 kids at the IET';
+export const MULTILINE = 'Great day at the workshop!\nCall me on 07700 900123 about the IET';
+export const MULTILINE_EXPECT = [
+  { category: 'privacy', span: 'Call me on 07700 900123' },
+  { category: 'disclaimer', span: 'the IET' },
+];
 export const UTF16_EXPECT = [
   { category: 'minor-consent', span: 'year 9 kids' },
   { category: 'disclaimer', span: 'the IET' },
@@ -78,7 +83,7 @@ export function defineScenarios({ browser, launch, binary }) {
     before(async () => { session = await launch(); });
     after(async () => {
       if (Object.keys(timings).length) {
-        const file = recordTiming(browser, { hostBin: HOST_BIN, typeDelayMs: TYPE_DELAY_MS, sites: timings });
+        const file = recordTiming(`${browser}@${path.basename(path.dirname(HOST_BIN))}`, { hostBin: HOST_BIN, typeDelayMs: TYPE_DELAY_MS, sites: timings });
         console.log(`# ${browser} timings written to ${file}:\n${JSON.stringify(timings, null, 2)}`);
       }
       if (session) {
@@ -169,6 +174,22 @@ export function defineScenarios({ browser, launch, binary }) {
           });
         });
 
+        test('two paragraphs (Enter): offsets count the "\\n" between blocks', async () => {
+          await withPage(site, 'multiline', async (page) => {
+            await page.focusEditor();
+            const lines = MULTILINE.split('\n');
+            for (let i = 0; i < lines.length; i++) {
+              if (i > 0) await page.press('Enter');
+              await page.type(lines[i], TYPE_DELAY_MS);
+            }
+            const snap = await page.waitFor((want) => {
+              const s = window.__pg.snapshot();
+              return s.state === 'warnings' && s.text === want && s.warnings.length >= 2 ? s : null;
+            }, MULTILINE, { timeout: 10000, what: 'warnings for the two-paragraph text' });
+            assertWarnings(snap, MULTILINE, MULTILINE_EXPECT);
+          });
+        });
+
         test('clean post: state clean, no warnings, posts without a dialog', async () => {
           await withPage(site, 'clean', async (page) => {
             await page.focusEditor();
@@ -183,6 +204,11 @@ export function defineScenarios({ browser, launch, binary }) {
             assert.deepEqual(posted, [CLEAN]);
             const after = await page.snapshot();
             assert.equal(after.dialog, null, 'no dialog for a clean post');
+            // The site empties the box after posting (a re-render): one marker, state clean.
+            await page.waitFor(() => {
+              const s = window.__pg.snapshot();
+              return s.text === '' && s.markers === 1 && s.state === 'clean' ? s : null;
+            }, null, { timeout: 5000, what: 'emptied box, marker still there and clean' });
           });
         });
 
@@ -263,6 +289,25 @@ export function defineScenarios({ browser, launch, binary }) {
         });
       });
     }
+
+    test('x: Ctrl+Enter with an error warning is stopped by the dialog too', async () => {
+      await withPage('x', 'ctrl-enter', async (page) => {
+        await page.focusEditor();
+        await page.type(VIOLATING, TYPE_DELAY_MS);
+        await page.waitFor((want) => {
+          const s = window.__pg.snapshot();
+          return s.state === 'warnings' && s.text === want && s.warnings.some((w) => w.severity === 'error') ? s : null;
+        }, VIOLATING, { timeout: 10000, what: 'an error-severity warning' });
+        await page.chord('Control', 'Enter');
+        await page.waitFor(() => { const s = window.__pg.snapshot(); return s.dialog && s.dialog.visible; }, null,
+          { timeout: 5000, what: 'the post-guard dialog after Ctrl+Enter' });
+        await sleep(300);
+        assert.deepEqual(await page.evaluate(() => window.__posted.slice()), [], 'nothing posted');
+        await page.clickRect(() => window.__pg.markerRect('[data-postguard-action="post-anyway"]'), null, 'Post anyway');
+        const posted = await page.waitFor(() => window.__posted.length ? window.__posted.slice() : null, null, { timeout: 5000, what: 'the post' });
+        assert.deepEqual(posted, [VIOLATING]);
+      });
+    });
 
     test('host removed: each box shows no-host at its next check and keeps its text', async (t) => {
       const pages = [];

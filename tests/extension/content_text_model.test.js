@@ -55,13 +55,17 @@ test("Draft.js (X): blocks joined with \\n, placeholders ignored, leaves concate
   assert.equal(r.startContainer.data, "#world");
 });
 
-test("Draft.js: empty editor is the empty string", () => {
+test("Draft.js: empty editor is the empty string; its caret point is in the leaf span", () => {
   const { window } = dom(draftHtml([[]]));
   const m = tm.buildModel(editorOf(window, X), opts(X));
   assert.equal(m.text, "");
   const r = tm.offsetsToRange(m, 0, 5);
   assert.ok(r.collapsed);
   roundTrip(m);
+  const p = tm.endPoint(m);
+  assert.equal(p.node.tagName, "SPAN");
+  assert.ok(p.node.hasAttribute("data-offset-key"));
+  assert.equal(p.offset, 0);
 });
 
 test("Draft.js: zero-width placeholder text and soft newlines", () => {
