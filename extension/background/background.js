@@ -36,7 +36,11 @@
     getLastError: disconnectReason,
     onStateChange(state) {
       if (state.state === HOST_STATES.NO_HOST) {
-        failedSinceOk = true;
+        // Only on the way into no-host: the boxes' rechecks fail again and must not loop.
+        if (!failedSinceOk) {
+          failedSinceOk = true;
+          scheduleRecheck();
+        }
       } else if (state.state === HOST_STATES.OK && failedSinceOk) {
         failedSinceOk = false;
         scheduleRecheck();
