@@ -9,7 +9,11 @@
 //
 // Per editor kind (site.editor.kind):
 //   draft   Draft.js reads the DOM selection on "selectionchange"/select: set the selection,
-//           wait a tick so it lands in EditorState, set it again, then insert.
+//           wait a tick so it lands in EditorState, set it again, then insert. On Chromium the
+//           insertion is a textInput event (React's onBeforeInput there), as for typing:
+//           execCommand's native insertion into an empty block replaces Draft's placeholder
+//           <br> behind React's back and crashes the editor (removeChild). In Firefox, and if
+//           textInput changed nothing, execCommand("insertText").
 //   lexical Lexical ignores untrusted beforeinput and commits the browser's own edit a little
 //           later: insert ONCE, then wait; never retry (retries duplicate the text).
 //   quill   Quill picks the change up from its MutationObserver; inside a shadow root the
@@ -96,6 +100,29 @@
     }
   }
 
+  /**
+   * Chromium's legacy textInput event (what React's onBeforeInput listens to there): like a
+   * typed character, the page sees it first and the browser inserts the text as its default
+   * action unless the page prevents it. Returns false where TextEvent does not exist.
+   */
+  function dispatchTextInput(target, data) {
+    const doc = target.ownerDocument;
+    const win = doc.defaultView;
+    // Gecko has TextEvent too, but an untrusted textInput's insertion there breaks Draft's
+    // undo (Ctrl+Z doubles the text); execCommand is the verified path in Firefox.
+    if (typeof win.TextEvent !== "function" || "mozInnerScreenX" in win) return false;
+    let ev;
+    try {
+      ev = doc.createEvent("TextEvent");
+      if (typeof ev.initTextEvent !== "function") return false;
+      ev.initTextEvent("textInput", true, true, win, data);
+    } catch (_e) {
+      return false;
+    }
+    target.dispatchEvent(ev);
+    return true;
+  }
+
   function delay(win, ms) {
     return new Promise((res) => win.setTimeout(res, ms));
   }
@@ -151,12 +178,27 @@
       select(editor, rangeNow());
 
       let done = false;
-      try {
-        done = plan.insert
-          ? doc.execCommand("insertText", false, plan.insert)
-          : doc.execCommand("delete", false);
-      } catch (e) {
-        log("execCommand", e);
+      let how = "execCommand";
+      if (kind === "draft" && plan.insert && dispatchTextInput(editor, plan.insert)) {
+        // Draft on Chromium: React's onBeforeInput is built from textInput, exactly as for
+        // typing; Draft either renders the insertion itself or lets the browser's default
+        // action insert it. Only if nothing changed at all (no textInput support) fall back.
+        await delay(win, 0);
+        if (ctx.buildModel().text !== before) {
+          done = true;
+          how = "textInput";
+        } else {
+          select(editor, rangeNow());
+        }
+      }
+      if (!done) {
+        try {
+          done = plan.insert
+            ? doc.execCommand("insertText", false, plan.insert)
+            : doc.execCommand("delete", false);
+        } catch (e) {
+          log("execCommand", e);
+        }
       }
       // Wait for the editor to commit (Lexical/Quill commit after the current turn). Never retry.
       await delay(win, 0);
@@ -168,8 +210,8 @@
         actual = ctx.buildModel().text;
       }
       const ok = actual === plan.expected;
-      if (!ok) log("text after fix differs from expected" + (done ? "" : " (execCommand refused)"));
-      return { ok, expected: plan.expected, actual, reason: ok ? null : done ? "mismatch" : "refused" };
+      if (!ok) log("text after fix differs from expected (" + how + (done ? "" : ", refused") + ")");
+      return { ok, how, expected: plan.expected, actual, reason: ok ? null : done ? "mismatch" : "refused" };
     } catch (e) {
       log("applyFix", e);
       return { ok: false, reason: "exception" };

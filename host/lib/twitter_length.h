@@ -25,8 +25,8 @@ namespace postguard {
 
 struct TwitterLength {
   int weighted = 0;
-  std::optional<uint32_t>
-      overflow_start;  // UTF-16 offset in the original where the limit is passed
+  // UTF-16 offset in the original where the limit is passed (the first unit that overflows).
+  std::optional<uint32_t> overflow_start;
 };
 
 TwitterLength twitter_length(std::string_view original_utf8, int limit);
