@@ -21,6 +21,8 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+
+#include "test_support.h"
 #include <nlohmann/json.hpp>
 
 #ifndef POSTGUARD_HOST_PATH
@@ -31,18 +33,12 @@ extern char** environ;
 
 using nlohmann::json;
 
+using postguard::testing::kDemoPack;
+
 namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kDemoPack = R"({"format": 1, "id": "demo", "kind": "policy", "name": "Demo",
- "source": "Demo policy", "rules": [
- {"id": "demo.secret", "category": "confidentiality", "severity": "error",
-  "message": "Secret stuff.", "clause": "Demo policy, 1", "suggestion": "Remove it.",
-  "match": {"phrases": ["top secret", "draft standard"]},
-  "examples": {"trigger": ["top secret plan", "the draft standard says"],
-               "clean": ["a secret", "the standard says"]}}
-]})";
 
 const char* const kOrigin = "chrome-extension://abcdefghijklmnopabcdefghijklmnop/";
 

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
+#include "test_support.h"
 #include <nlohmann/json.hpp>
 
 #include "error_codes.h"
@@ -27,38 +29,12 @@ using postguard::PolicySet;
 using postguard::Reply;
 using postguard::SessionOptions;
 
+using postguard::testing::kDemoPack;
+using postguard::testing::TempDir;
+
 namespace {
 
 namespace fs = std::filesystem;
-
-const char* const kDemoPack = R"({"format": 1, "id": "demo", "kind": "policy", "name": "Demo",
- "source": "Demo policy", "rules": [
- {"id": "demo.secret", "category": "confidentiality", "severity": "error",
-  "message": "Secret stuff.", "clause": "Demo policy, 1", "suggestion": "Remove it.",
-  "match": {"phrases": ["top secret", "draft standard"]},
-  "examples": {"trigger": ["top secret plan", "the draft standard says"],
-               "clean": ["a secret", "the standard says"]}}
-]})";
-
-// A fresh directory under the system temp dir, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() / ("postguard-session-test-" + std::to_string(::getpid()) +
-                                         "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // The demo pack, loaded once for the whole file.
 const PolicySet& demo_policies() {

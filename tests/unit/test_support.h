@@ -43,6 +43,17 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// A small policy pack "demo" with one confidentiality rule, for tests that need real rules
+// but exact answers: "top secret" and "draft standard" trigger it.
+inline constexpr const char* kDemoPack = R"({"format": 1, "id": "demo", "kind": "policy", "name": "Demo",
+ "source": "Demo policy", "rules": [
+ {"id": "demo.secret", "category": "confidentiality", "severity": "error",
+  "message": "Secret stuff.", "clause": "Demo policy, 1", "suggestion": "Remove it.",
+  "match": {"phrases": ["top secret", "draft standard"]},
+  "examples": {"trigger": ["top secret plan", "the draft standard says"],
+               "clean": ["a secret", "the standard says"]}}
+]})";
+
 // A policy pack "t" holding the given rules (a JSON array's inside), with no shared packs.
 inline std::string pack_json(const std::string& rules, const std::string& extra = "") {
   return R"({"format": 1, "id": "t", "kind": "policy", "name": "Test", "source": "Test policy",)" +
