@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   nlohmann-json3-dev libicu-dev libboost-program-options-dev libspdlog-dev catch2 libre2-dev
-  python3
+  python3 clang libclang-rt-14-dev
   chromium firefox-esr fonts-dejavu-core
 )
 # Node.js and npm for the extension's tests: Debian's packages, unless a node/npm is already

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: the normal build, then the same tests under AddressSanitizer and
-# UndefinedBehaviorSanitizer. Assumes scripts/install-deps.sh has run (quickstart does it).
+# UndefinedBehaviorSanitizer, the fuzzers for a bounded time, then the extension's tests. Assumes scripts/install-deps.sh has run (quickstart does it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -13,6 +13,10 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPOSTGUARD_SANITIZE=address,u
 cmake --build build-asan --parallel "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure --parallel "$jobs"
+
+# Fuzz the frame reader and request handling, the rule loader and the engine for a bounded
+# time under ASan and UBSan; a crash fails the run with its input saved (scripts/fuzz.sh).
+bash scripts/fuzz.sh "${POSTGUARD_FUZZ_SECONDS:-30}"
 
 # The browser extension: its unit tests (Node), then end-to-end tests in real Chromium and
 # Firefox with the unpacked extension and this build's native host (tests/e2e/README.md).

@@ -106,6 +106,8 @@ std::optional<LineProblem> parse_post(std::string_view line, nlohmann::json& pos
     return LineProblem{surrogate ? ErrorCode::lone_surrogate : ErrorCode::bad_json,
                        (surrogate ? "lone surrogate escape near byte " : "invalid JSON at byte ") +
                            std::to_string(e.byte)};
+  } catch (const nlohmann::json::exception&) {
+    return LineProblem{ErrorCode::bad_json, "invalid JSON: a number is too large"};
   }
   if (!post.is_object()) {
     return LineProblem{ErrorCode::bad_request,

@@ -188,6 +188,10 @@ Reply HostSession::handle(std::string_view request) const {
                                                                    : ErrorCode::bad_json;
       return error_reply(std::move(reply), null_id, code,
                          "invalid JSON at byte " + std::to_string(e.byte));
+    } catch (const json::exception&) {
+      // Valid syntax that nlohmann cannot hold: a number beyond a double's range.
+      return error_reply(std::move(reply), null_id, ErrorCode::bad_json,
+                         "invalid JSON: a number is too large");
     }
     if (!req.is_object()) {
       return error_reply(

@@ -47,6 +47,9 @@ Expected<RuleFile> parse_rule_file(std::filesystem::path path, std::string text)
     }
     return Error{where + ":" + std::to_string(line) + ":" + std::to_string(column) +
                  ": invalid JSON: " + what};
+  } catch (const nlohmann::json::exception&) {
+    // Valid syntax nlohmann cannot hold, such as a number beyond a double's range.
+    return Error{where + ": invalid JSON: a number is too large"};
   }
   return f;
 }

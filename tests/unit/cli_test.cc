@@ -709,4 +709,17 @@ TEST_CASE("cli binary: main passes arguments, stdin and the exit code through", 
 }
 
 }  // namespace
+TEST_CASE("cli: --batch answers a number too large for a double as bad JSON and goes on",
+          "[cli]") {
+  CliFixture f;
+  const Result r = f.run({"check", "--batch", "-", "--policy", "demo", "--rules", f.rules()},
+                         "{\"id\": 1e999, \"text\": \"top secret\"}\n"
+                         "{\"id\": 2, \"text\": \"top secret\"}\n");
+  CHECK(r.code == kExitInputError);
+  const std::vector<nlohmann::json> out = json_lines(r.out);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0]["error"]["code"] == "bad-json");
+  CHECK(out[1]["warnings"].size() == 1);
+}
+
 }  // namespace postguard

@@ -171,3 +171,9 @@ TEST_CASE("a broken pack in a later directory leaves the earlier one in force",
   REQUIRE(set.errors().size() == 1);
   CHECK(set.errors()[0].starts_with((user.path() / "t.json").string() + ":1:3: invalid JSON"));
 }
+
+TEST_CASE("a number too large for a double is a JSON error, not a crash", "[rules][errors]") {
+  // Found by tests/fuzz/rules_fuzz: nlohmann throws out_of_range, not parse_error, for it.
+  CHECK(problems_of(R"({"format": 1e999})") ==
+        std::vector<std::string>{"t.json: invalid JSON: a number is too large"});
+}
