@@ -46,6 +46,12 @@ MatcherNode node_of(MatcherKind kind) {
 
 std::string type_name(const json& j) { return j.type_name(); }
 
+// Reads that never throw on a wrongly typed value: the problem is reported where it matters.
+std::string string_or_empty(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 // Where a problem is: the file and line, and the rule when inside one.
 struct Where {
   const RuleFile* file = nullptr;
@@ -573,15 +579,15 @@ PackHeader header(const RuleFile& f, const std::string& kind, Compiler& c) {
     if (!kKeys.contains(key)) c.problem({&f, f.line_of("\"" + key + "\""), ""}, "unknown key " + in_quotes(key));
   }
   auto line_of = [&](const char* key) { return f.line_of(std::string("\"") + key + "\""); };
-  if (f.json.value("format", 0) != 1) {
+  if (!f.json.contains("format") || f.json["format"] != 1) {
     c.problem({&f, line_of("format"), ""}, "\"format\" must be 1");
     h.ok = false;
   }
-  if (f.json.value("kind", std::string()) != kind) {
+  if (string_or_empty(f.json, "kind") != kind) {
     c.problem({&f, line_of("kind"), ""}, "\"kind\" must be " + in_quotes(kind) + " here");
     h.ok = false;
   }
-  const std::string id = f.json.value("id", std::string());
+  const std::string id = string_or_empty(f.json, "id");
   if (!valid_id_segment(id)) {
     c.problem({&f, line_of("id"), ""}, "\"id\" must be a-z, 0-9 and '-'");
     h.ok = false;
@@ -688,8 +694,8 @@ void extends(const RuleFile& f, const std::string& policy_id, const SharedPackLo
 
 }  // namespace
 
-CompileResult compile_policy(const RuleFile& file, const SharedPackLookup& shared,
-                             std::shared_ptr<RegexBank> regexes) {
+static CompileResult compile_policy_unguarded(const RuleFile& file, const SharedPackLookup& shared,
+                                       std::shared_ptr<RegexBank> regexes) {
   const bool own_bank = regexes == nullptr;
   auto compiled = std::make_shared<CompiledRules>();
   compiled->regexes = own_bank ? std::make_shared<RegexBank>() : std::move(regexes);
@@ -709,15 +715,27 @@ CompileResult compile_policy(const RuleFile& file, const SharedPackLookup& share
   if (!result.problems.empty()) return result;
   PolicyInfo info;
   info.id = h.id;
-  info.name = file.json.value("name", "");
-  info.source = file.json.value("source", "");
+  info.name = string_or_empty(file.json, "name");
+  info.source = string_or_empty(file.json, "source");
   info.path = file.path.string();
   info.rule_count = compiled->rules.size();
   result.policy = std::make_shared<const Policy>(std::move(info), std::move(compiled));
   return result;
 }
 
-std::vector<std::string> validate_shared_pack(const RuleFile& file) {
+// Every field is type-checked before use; this only turns a check we missed into a reported
+// problem instead of a crash of the host.
+CompileResult compile_policy(const RuleFile& file, const SharedPackLookup& shared,
+                             std::shared_ptr<RegexBank> regexes) {
+  try {
+    return compile_policy_unguarded(file, shared, std::move(regexes));
+  } catch (const nlohmann::json::exception& e) {
+    return CompileResult{nullptr, {file.path.string() + ": a value has the wrong type (" +
+                                   std::string(e.what()) + ")"}};
+  }
+}
+
+static std::vector<std::string> validate_shared_pack_unguarded(const RuleFile& file) {
   CompiledRules compiled;
   compiled.regexes = std::make_shared<RegexBank>();
   Compiler c(compiled);
@@ -732,6 +750,14 @@ std::vector<std::string> validate_shared_pack(const RuleFile& file) {
     }
   }
   return std::move(c.problems);
+}
+
+std::vector<std::string> validate_shared_pack(const RuleFile& file) {
+  try {
+    return validate_shared_pack_unguarded(file);
+  } catch (const nlohmann::json::exception& e) {
+    return {file.path.string() + ": a value has the wrong type (" + std::string(e.what()) + ")"};
+  }
 }
 
 }  // namespace postguard

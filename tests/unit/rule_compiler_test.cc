@@ -177,3 +177,11 @@ TEST_CASE("a number too large for a double is a JSON error, not a crash", "[rule
   CHECK(problems_of(R"({"format": 1e999})") ==
         std::vector<std::string>{"t.json: invalid JSON: a number is too large"});
 }
+
+TEST_CASE("wrongly typed pack fields are problems, not crashes", "[rules][errors]") {
+  // Found by tests/fuzz/rules_fuzz.
+  CHECK(problems_of(R"({"format": [1], "id": 7, "kind": {}, "name": "n", "source": "s"})") ==
+        std::vector<std::string>{"t.json:1: \"format\" must be 1",
+                                 "t.json:1: \"kind\" must be 'policy' here",
+                                 "t.json:1: \"id\" must be a-z, 0-9 and '-'"});
+}
