@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cli_commands.h"
+#include "utf.h"
 #include "error_codes.h"
 
 namespace postguard::cli {
@@ -94,7 +95,7 @@ std::optional<LineProblem> read_options(const nlohmann::json& post, CheckOptions
 
 // Parses the line as a JSON object, or says why it is not one.
 std::optional<LineProblem> parse_post(std::string_view line, nlohmann::json& post) {
-  if (std::optional<std::size_t> bad = invalid_utf8_offset(line)) {
+  if (std::optional<std::size_t> bad = utf::first_invalid_utf8(line)) {
     return LineProblem{ErrorCode::bad_utf8,
                        "invalid UTF-8 at byte offset " + std::to_string(*bad) + " of the line"};
   }

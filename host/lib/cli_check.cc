@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cli_commands.h"
+#include "utf.h"
 #include "cli_text_report.h"
 
 namespace postguard::cli {
@@ -98,7 +99,7 @@ int check_one(const std::string& path, const CheckSettings& settings, bool json,
     io.err << "postguard: " << content.error().message << '\n';
     return kExitInputError;
   }
-  if (std::optional<std::size_t> bad = invalid_utf8_offset(*content)) {
+  if (std::optional<std::size_t> bad = utf::first_invalid_utf8(*content)) {
     io.err << "postguard: " << input_name(path) << ": invalid UTF-8 at byte offset " << *bad
            << '\n';
     return kExitInputError;

@@ -87,9 +87,6 @@ bool reaches(const std::vector<Warning>& warnings, Severity threshold);
 
 // --- Input ------------------------------------------------------------------------------
 
-// Byte offset of the first ill-formed UTF-8 sequence in `s`, or std::nullopt if it is valid.
-std::optional<std::size_t> invalid_utf8_offset(std::string_view s);
-
 // Removes a leading UTF-8 byte order mark, if any.
 std::string_view strip_bom(std::string_view s);
 

@@ -5,25 +5,10 @@
 #include <iterator>
 #include <system_error>
 
-#include <unicode/utf8.h>
 
 #include "cli_commands.h"
 
 namespace postguard::cli {
-
-std::optional<std::size_t> invalid_utf8_offset(std::string_view s) {
-  // utf::is_valid_utf8 says whether, not where; ICU's strict decoder gives us the where.
-  const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
-  const auto length = static_cast<int64_t>(s.size());
-  int64_t i = 0;
-  while (i < length) {
-    const int64_t start = i;
-    UChar32 c = 0;
-    U8_NEXT(bytes, i, length, c);
-    if (c < 0) return static_cast<std::size_t>(start);
-  }
-  return std::nullopt;
-}
 
 std::string_view strip_bom(std::string_view s) {
   constexpr std::string_view kBom = "\xEF\xBB\xBF";

@@ -8,7 +8,7 @@ bool is_continuation(unsigned char b) { return (b & 0xC0) == 0x80; }
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view s) {
+std::optional<size_t> first_invalid_utf8(std::string_view s) {
   const size_t n = s.size();
   size_t i = 0;
   while (i < n) {
@@ -42,18 +42,20 @@ bool is_valid_utf8(std::string_view s) {
       len = 4;
       hi = 0x8F;
     } else {
-      return false;  // stray continuation byte, C0/C1 overlong lead, or F5..FF
+      return i;  // stray continuation byte, C0/C1 overlong lead, or F5..FF
     }
-    if (n - i < len) return false;
+    if (n - i < len) return i;
     const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if (b1 < lo || b1 > hi) return false;
+    if (b1 < lo || b1 > hi) return i;
     for (size_t k = 2; k < len; ++k) {
-      if (!is_continuation(static_cast<unsigned char>(s[i + k]))) return false;
+      if (!is_continuation(static_cast<unsigned char>(s[i + k]))) return i;
     }
     i += len;
   }
-  return true;
+  return std::nullopt;
 }
+
+bool is_valid_utf8(std::string_view s) { return !first_invalid_utf8(s); }
 
 uint32_t utf16_length(std::string_view s) {
   // Every code point starts with a non-continuation byte and 4-byte sequences (lead F0..F4)

@@ -11,6 +11,10 @@ namespace postguard::utf {
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view s);
 
+// Byte offset where the first ill-formed sequence of `s` starts, or std::nullopt when `s` is
+// well-formed UTF-8 (the same rules as is_valid_utf8).
+std::optional<size_t> first_invalid_utf8(std::string_view s);
+
 // Number of UTF-16 code units `s` (valid UTF-8) takes.
 uint32_t utf16_length(std::string_view s);
 
