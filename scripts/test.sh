@@ -8,6 +8,8 @@ jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build --parallel "$jobs"
 ctest --test-dir build --output-on-failure --parallel "$jobs"
+# The policy packs' scores on the labelled corpus, printed for the log (ctest gates on them).
+python3 tests/corpus/score.py --postguard build/postguard --rules rules
 
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPOSTGUARD_SANITIZE=address,undefined
 cmake --build build-asan --parallel "$jobs"

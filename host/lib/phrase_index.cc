@@ -9,9 +9,36 @@ std::string_view word_at(std::string_view folded, ByteRange r) {
   return folded.substr(r.begin, r.end - r.begin);
 }
 
-bool word_matches(const PhraseWord& w, std::string_view token) {
+bool matches_exactly(const PhraseWord& w, std::string_view token) {
   if (w.prefix) return token.size() >= w.text.size() && token.starts_with(w.text);
   return token == w.text;
+}
+
+// ICU keeps possessives and elisions inside a word ("IOM's", "members'", "l'OIM",
+// "d'enfants"), so without this a phrase would need every such form listed. French elided
+// articles and pronouns come off the front, an English possessive off the back.
+std::string_view bare_word(std::string_view token) {
+  static constexpr std::string_view kElisions[] = {"jusqu'", "lorsqu'", "puisqu'", "qu'", "l'",
+                                                   "d'",      "j'",      "m'",      "n'",  "s'",
+                                                   "t'",      "c'"};
+  for (std::string_view e : kElisions) {
+    if (token.size() > e.size() && token.starts_with(e)) {
+      token.remove_prefix(e.size());
+      break;
+    }
+  }
+  if (token.size() > 2 && token.ends_with("'s")) {
+    token.remove_suffix(2);
+  } else if (token.size() > 1 && token.ends_with('\'')) {
+    token.remove_suffix(1);
+  }
+  return token;
+}
+
+bool word_matches(const PhraseWord& w, std::string_view token) {
+  if (matches_exactly(w, token)) return true;
+  const std::string_view bare = bare_word(token);
+  return bare.size() != token.size() && matches_exactly(w, bare);
 }
 
 }  // namespace
@@ -57,20 +84,27 @@ void PhraseIndex::match_at(std::string_view folded, const std::vector<ByteRange>
   }
 }
 
+void PhraseIndex::lookup(std::string_view folded, const std::vector<ByteRange>& words, size_t i,
+                         std::string_view first, std::vector<std::vector<ByteRange>>& hits) const {
+  if (auto it = by_first_word_.find(first); it != by_first_word_.end()) {
+    match_at(folded, words, i, it->second, hits);
+  }
+  for (size_t len : prefix_lengths_) {
+    if (len > first.size()) continue;
+    if (auto it = by_first_prefix_.find(first.substr(0, len)); it != by_first_prefix_.end()) {
+      match_at(folded, words, i, it->second, hits);
+    }
+  }
+}
+
 std::vector<std::vector<ByteRange>> PhraseIndex::match(
     std::string_view folded, const std::vector<ByteRange>& words) const {
   std::vector<std::vector<ByteRange>> hits(static_cast<size_t>(list_count_));
   for (size_t i = 0; i < words.size(); ++i) {
     const std::string_view token = word_at(folded, words[i]);
-    if (auto it = by_first_word_.find(token); it != by_first_word_.end()) {
-      match_at(folded, words, i, it->second, hits);
-    }
-    for (size_t len : prefix_lengths_) {
-      if (len > token.size()) continue;
-      if (auto it = by_first_prefix_.find(token.substr(0, len)); it != by_first_prefix_.end()) {
-        match_at(folded, words, i, it->second, hits);
-      }
-    }
+    const std::string_view bare = bare_word(token);
+    lookup(folded, words, i, token, hits);
+    if (bare.size() != token.size()) lookup(folded, words, i, bare, hits);
   }
   return hits;
 }

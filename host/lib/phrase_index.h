@@ -7,6 +7,10 @@
 //   index.add_phrase(list, {{"confiden", true}});                     // "confiden*"
 //   std::vector<std::vector<ByteRange>> hits = index.match(folded, words);
 //   hits[list]  -> byte ranges of every occurrence, in order
+//
+// A word in the post also matches without its possessive or French elision: "draft" matches
+// "draft's", "members" matches "members'", "oim" matches "l'OIM", "enfant*" matches
+// "d'enfants". The hit still covers the whole word.
 #pragma once
 
 #include <string>
@@ -44,6 +48,8 @@ class PhraseIndex {
   };
   using Table = std::unordered_map<std::string, std::vector<int>, StringHash, std::equal_to<>>;
 
+  void lookup(std::string_view folded, const std::vector<ByteRange>& words, size_t i,
+              std::string_view first, std::vector<std::vector<ByteRange>>& hits) const;
   void match_at(std::string_view folded, const std::vector<ByteRange>& words, size_t i,
                 const std::vector<int>& candidates,
                 std::vector<std::vector<ByteRange>>& hits) const;

@@ -69,6 +69,17 @@ TEST_CASE("a trailing * matches word prefixes", "[matchers][phrases]") {
   CHECK(flagged(*p, "a working group draft").empty());
 }
 
+TEST_CASE("phrases see through possessives and French elisions", "[matchers][phrases]") {
+  auto p = one_rule(R"({"phrases": ["iom", "oim", "national body vote", "enfant*", "member"]})");
+  CHECK(flagged(*p, "IOM’s new report") == Words{"IOM’s"});
+  CHECK(flagged(*p, "le rapport de l'OIM") == Words{"l'OIM"});
+  CHECK(flagged(*p, "the national body's vote") == Words{"national body's vote"});
+  CHECK(flagged(*p, "photos d'enfants") == Words{"d'enfants"});
+  CHECK(flagged(*p, "a member’s event") == Words{"member’s"});
+  // Only an elision or a possessive comes off: other words keep their letters.
+  CHECK(flagged(*p, "zoom's, ioms, loim, members").empty());
+}
+
 TEST_CASE("a phrase list keeps the longest phrase at one place", "[matchers][phrases]") {
   auto p = one_rule(R"({"phrases": ["draft", "draft standard"]})");
   CHECK(flagged(*p, "the draft standard") == Words{"draft standard"});
