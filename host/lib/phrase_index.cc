@@ -14,10 +14,12 @@ bool matches_exactly(const PhraseWord& w, std::string_view token) {
   return token == w.text;
 }
 
-// ICU keeps possessives and elisions inside a word ("IOM's", "members'", "l'OIM",
-// "d'enfants"), so without this a phrase would need every such form listed. French elided
-// articles and pronouns come off the front, an English possessive off the back.
+// ICU keeps possessives, elisions and a mention's @ inside a word ("IOM's", "l'OIM",
+// "d'enfants", "@ICOnews"), so without this a phrase would need every such form listed.
+// French elided articles and pronouns come off the front, an English possessive off the back.
 std::string_view bare_word(std::string_view token) {
+  // ICU keeps the @ of a mention in the word; "@IOM" should match the phrase "iom".
+  if (token.size() > 1 && token.front() == '@') token.remove_prefix(1);
   static constexpr std::string_view kElisions[] = {"jusqu'", "lorsqu'", "puisqu'", "qu'", "l'",
                                                    "d'",      "j'",      "m'",      "n'",  "s'",
                                                    "t'",      "c'"};

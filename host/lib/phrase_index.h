@@ -8,9 +8,9 @@
 //   std::vector<std::vector<ByteRange>> hits = index.match(folded, words);
 //   hits[list]  -> byte ranges of every occurrence, in order
 //
-// A word in the post also matches without its possessive or French elision: "draft" matches
-// "draft's", "members" matches "members'", "oim" matches "l'OIM", "enfant*" matches
-// "d'enfants". The hit still covers the whole word.
+// A word in the post also matches without its possessive, French elision or mention sign:
+// "draft" matches "draft's", "oim" matches "l'OIM", "enfant*" matches "d'enfants", "iconews"
+// matches "@ICOnews". The hit still covers the whole word.
 #pragma once
 
 #include <string>

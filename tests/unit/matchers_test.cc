@@ -76,6 +76,7 @@ TEST_CASE("phrases see through possessives and French elisions", "[matchers][phr
   CHECK(flagged(*p, "the national body's vote") == Words{"national body's vote"});
   CHECK(flagged(*p, "photos d'enfants") == Words{"d'enfants"});
   CHECK(flagged(*p, "a member’s event") == Words{"member’s"});
+  CHECK(flagged(*p, "thanks @IOM and @OIM’s team") == Words{"@IOM", "@OIM’s"});
   // Only an elision or a possessive comes off: other words keep their letters.
   CHECK(flagged(*p, "zoom's, ioms, loim, members").empty());
 }
