@@ -1,17 +1,15 @@
 #include "phrase_index.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace postguard {
 namespace {
 
+constexpr int kRoot = 0;
+
 std::string_view word_at(std::string_view folded, ByteRange r) {
   return folded.substr(r.begin, r.end - r.begin);
-}
-
-bool matches_exactly(const PhraseWord& w, std::string_view token) {
-  if (w.prefix) return token.size() >= w.text.size() && token.starts_with(w.text);
-  return token == w.text;
 }
 
 // ICU keeps possessives, elisions and a mention's @ inside a word ("IOM's", "l'OIM",
@@ -23,90 +21,112 @@ std::string_view bare_word(std::string_view token) {
   static constexpr std::string_view kElisions[] = {"jusqu'", "lorsqu'", "puisqu'", "qu'", "l'",
                                                    "d'",      "j'",      "m'",      "n'",  "s'",
                                                    "t'",      "c'"};
-  for (std::string_view e : kElisions) {
-    if (token.size() > e.size() && token.starts_with(e)) {
-      token.remove_prefix(e.size());
-      break;
+  if (token.find('\'') != std::string_view::npos) {
+    for (std::string_view e : kElisions) {
+      if (token.size() > e.size() && token.starts_with(e)) {
+        token.remove_prefix(e.size());
+        break;
+      }
     }
-  }
-  if (token.size() > 2 && token.ends_with("'s")) {
-    token.remove_suffix(2);
-  } else if (token.size() > 1 && token.ends_with('\'')) {
-    token.remove_suffix(1);
+    if (token.size() > 2 && token.ends_with("'s")) {
+      token.remove_suffix(2);
+    } else if (token.size() > 1 && token.ends_with('\'')) {
+      token.remove_suffix(1);
+    }
   }
   return token;
 }
 
-bool word_matches(const PhraseWord& w, std::string_view token) {
-  if (matches_exactly(w, token)) return true;
-  const std::string_view bare = bare_word(token);
-  return bare.size() != token.size() && matches_exactly(w, bare);
+void set_node(std::string& key, int node) {
+  key.resize(sizeof node);
+  std::memcpy(key.data(), &node, sizeof node);
+}
+
+void add_hit(std::vector<ByteRange>& out, ByteRange hit) {
+  // Two phrases of one list can match at the same place ("draft" and "draft standard"):
+  // keep the longer so the underline covers the whole phrase.
+  if (!out.empty() && out.back().begin == hit.begin) {
+    out.back().end = std::max(out.back().end, hit.end);
+  } else {
+    out.push_back(hit);
+  }
 }
 
 }  // namespace
 
+PhraseIndex::PhraseIndex() : nodes_(1) {}
+
 int PhraseIndex::add_list() { return list_count_++; }
+
+int PhraseIndex::child(Edges& edges, int node, std::string_view word) {
+  std::string key;
+  set_node(key, node);
+  key.append(word);
+  if (auto it = edges.find(key); it != edges.end()) return it->second;
+  const int id = static_cast<int>(nodes_.size());
+  nodes_.emplace_back();
+  edges.emplace(std::move(key), id);
+  return id;
+}
 
 void PhraseIndex::add_phrase(int list, std::vector<PhraseWord> words) {
   if (words.empty()) return;
-  const int id = static_cast<int>(phrases_.size());
-  const PhraseWord& first = words.front();
-  if (first.prefix) {
-    by_first_prefix_[first.text].push_back(id);
-    if (std::find(prefix_lengths_.begin(), prefix_lengths_.end(), first.text.size()) ==
-        prefix_lengths_.end()) {
-      prefix_lengths_.push_back(first.text.size());
+  int node = kRoot;
+  for (const PhraseWord& w : words) {
+    const int parent = node;
+    node = child(w.prefix ? prefix_ : exact_, parent, w.text);
+    if (w.prefix) {
+      std::vector<uint32_t>& lengths = nodes_[static_cast<size_t>(parent)].prefix_lengths;
+      const auto len = static_cast<uint32_t>(w.text.size());
+      if (std::find(lengths.begin(), lengths.end(), len) == lengths.end()) lengths.push_back(len);
     }
-  } else {
-    by_first_word_[first.text].push_back(id);
   }
-  phrases_.push_back(Phrase{list, std::move(words)});
+  std::vector<int>& lists = nodes_[static_cast<size_t>(node)].lists;
+  if (std::find(lists.begin(), lists.end(), list) == lists.end()) lists.push_back(list);
 }
 
-void PhraseIndex::match_at(std::string_view folded, const std::vector<ByteRange>& words,
-                           size_t i, const std::vector<int>& candidates,
-                           std::vector<std::vector<ByteRange>>& hits) const {
-  for (int id : candidates) {
-    const Phrase& p = phrases_[static_cast<size_t>(id)];
-    if (i + p.words.size() > words.size()) continue;
-    bool ok = true;
-    for (size_t k = 1; k < p.words.size() && ok; ++k) {
-      ok = word_matches(p.words[k], word_at(folded, words[i + k]));
-    }
-    if (!ok) continue;
-    std::vector<ByteRange>& out = hits[static_cast<size_t>(p.list)];
-    const ByteRange hit{words[i].begin, words[i + p.words.size() - 1].end};
-    // Two phrases of one list can match at the same place ("draft" and "draft standard"):
-    // keep the longer so the underline covers the whole phrase.
-    if (!out.empty() && out.back().begin == hit.begin) {
-      out.back().end = std::max(out.back().end, hit.end);
-    } else {
-      out.push_back(hit);
-    }
-  }
-}
-
-void PhraseIndex::lookup(std::string_view folded, const std::vector<ByteRange>& words, size_t i,
-                         std::string_view first, std::vector<std::vector<ByteRange>>& hits) const {
-  if (auto it = by_first_word_.find(first); it != by_first_word_.end()) {
-    match_at(folded, words, i, it->second, hits);
-  }
-  for (size_t len : prefix_lengths_) {
-    if (len > first.size()) continue;
-    if (auto it = by_first_prefix_.find(first.substr(0, len)); it != by_first_prefix_.end()) {
-      match_at(folded, words, i, it->second, hits);
-    }
+void PhraseIndex::children_of(int node, std::string_view word, std::string& key,
+                              std::vector<int>& out) const {
+  set_node(key, node);
+  key.append(word);
+  if (auto it = exact_.find(key); it != exact_.end()) out.push_back(it->second);
+  for (uint32_t len : nodes_[static_cast<size_t>(node)].prefix_lengths) {
+    if (len > word.size()) continue;
+    set_node(key, node);
+    key.append(word.substr(0, len));
+    if (auto it = prefix_.find(key); it != prefix_.end()) out.push_back(it->second);
   }
 }
 
 std::vector<std::vector<ByteRange>> PhraseIndex::match(
     std::string_view folded, const std::vector<ByteRange>& words) const {
   std::vector<std::vector<ByteRange>> hits(static_cast<size_t>(list_count_));
+  std::vector<std::string_view> tokens, bares;
+  tokens.reserve(words.size());
+  bares.reserve(words.size());
+  for (ByteRange r : words) {
+    tokens.push_back(word_at(folded, r));
+    bares.push_back(bare_word(tokens.back()));
+  }
+  std::string key;
+  std::vector<int> frontier, next;
   for (size_t i = 0; i < words.size(); ++i) {
-    const std::string_view token = word_at(folded, words[i]);
-    const std::string_view bare = bare_word(token);
-    lookup(folded, words, i, token, hits);
-    if (bare.size() != token.size()) lookup(folded, words, i, bare, hits);
+    frontier.assign(1, kRoot);
+    for (size_t k = i; k < words.size() && !frontier.empty(); ++k) {
+      next.clear();
+      for (int node : frontier) {
+        children_of(node, tokens[k], key, next);
+        if (bares[k].size() != tokens[k].size()) children_of(node, bares[k], key, next);
+      }
+      std::sort(next.begin(), next.end());
+      next.erase(std::unique(next.begin(), next.end()), next.end());
+      for (int node : next) {
+        for (int list : nodes_[static_cast<size_t>(node)].lists) {
+          add_hit(hits[static_cast<size_t>(list)], {words[i].begin, words[k].end});
+        }
+      }
+      frontier.swap(next);
+    }
   }
   return hits;
 }

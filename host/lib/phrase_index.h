@@ -1,4 +1,4 @@
-// Every phrase list of a policy in one index, so a post's words are looked up once for all
+// Every phrase list of a policy in one word trie, so a post's words are looked up once for all
 // rules instead of once per rule (the RE2::Set idea applied to word sequences).
 //
 //   PhraseIndex index;
@@ -11,8 +11,12 @@
 // A word in the post also matches without its possessive, French elision or mention sign:
 // "draft" matches "draft's", "oim" matches "l'OIM", "enfant*" matches "d'enfants", "iconews"
 // matches "@ICOnews". The hit still covers the whole word.
+//
+// Cost per post: for each word, one walk down the trie that stops as soon as no phrase
+// continues, so thousands of phrases sharing a first word ("my ...") cost no more than one.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -29,6 +33,8 @@ struct PhraseWord {
 
 class PhraseIndex {
  public:
+  PhraseIndex();
+
   int add_list();
   void add_phrase(int list, std::vector<PhraseWord> words);
   int list_count() const { return list_count_; }
@@ -38,26 +44,24 @@ class PhraseIndex {
                                             const std::vector<ByteRange>& words) const;
 
  private:
-  struct Phrase {
-    int list;
-    std::vector<PhraseWord> words;
+  struct Node {
+    std::vector<int> lists;                // lists with a phrase ending here
+    std::vector<uint32_t> prefix_lengths;  // distinct lengths of this node's "word*" edges
   };
   struct StringHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  using Table = std::unordered_map<std::string, std::vector<int>, StringHash, std::equal_to<>>;
+  // Edges of all nodes in two tables keyed by (node id bytes + word), which keeps the trie
+  // compact: most nodes have one child.
+  using Edges = std::unordered_map<std::string, int, StringHash, std::equal_to<>>;
 
-  void lookup(std::string_view folded, const std::vector<ByteRange>& words, size_t i,
-              std::string_view first, std::vector<std::vector<ByteRange>>& hits) const;
-  void match_at(std::string_view folded, const std::vector<ByteRange>& words, size_t i,
-                const std::vector<int>& candidates,
-                std::vector<std::vector<ByteRange>>& hits) const;
+  int child(Edges& edges, int node, std::string_view word);
+  void children_of(int node, std::string_view word, std::string& key, std::vector<int>& out) const;
 
-  std::vector<Phrase> phrases_;
-  Table by_first_word_;    // phrases whose first word is exact
-  Table by_first_prefix_;  // phrases whose first word is a prefix ("word*")
-  std::vector<size_t> prefix_lengths_;  // distinct lengths of keys in by_first_prefix_
+  std::vector<Node> nodes_;
+  Edges exact_;
+  Edges prefix_;
   int list_count_ = 0;
 };
 

@@ -72,7 +72,14 @@ RegexBank::Scan RegexBank::scan(std::string_view folded) const {
   s.matched.assign(patterns_.size(), false);
   if (!compiled_ || patterns_.empty()) return s;
   std::vector<int> ids;
-  screen_->set.Match(re2::StringPiece(folded.data(), folded.size()), &ids);
+  RE2::Set::ErrorInfo error{};
+  if (!screen_->set.Match(re2::StringPiece(folded.data(), folded.size()), &ids, &error) &&
+      error.kind != RE2::Set::kNoError) {
+    // The screen's DFA ran out of its memory budget on this text. Nothing may be missed
+    // because of that, so every pattern is run on its own instead (slower, still linear).
+    s.matched.assign(patterns_.size(), true);
+    return s;
+  }
   for (int id : ids) s.matched[static_cast<size_t>(id)] = true;
   return s;
 }
