@@ -81,6 +81,7 @@ PolicySet PolicySet::load(const std::vector<fs::path>& dirs) {
   SharedPacks packs(std::move(shared), set.errors_);
   const SharedPackLookup lookup = [&packs](std::string_view id) { return packs.find(id); };
   auto regexes = std::make_shared<RegexBank>();
+  PhraseCache phrases;
   for (const auto& [id, paths] : policies) {
     // The last directory wins; if its pack is broken, the one it would have replaced stays
     // in force, so a bad edit in a user or admin directory never leaves a policy missing.
@@ -90,7 +91,7 @@ PolicySet PolicySet::load(const std::vector<fs::path>& dirs) {
         set.errors_.push_back(file.error().message);
         continue;
       }
-      CompileResult r = compile_policy(*file, lookup, regexes);
+      CompileResult r = compile_policy(*file, lookup, regexes, &phrases);
       set.errors_.insert(set.errors_.end(), r.problems.begin(), r.problems.end());
       if (r.policy) {
         set.policies_.push_back(std::move(r.policy));

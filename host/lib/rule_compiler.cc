@@ -72,7 +72,8 @@ struct Intake {
 
 class Compiler {
  public:
-  explicit Compiler(CompiledRules& out) : out_(out) {}
+  explicit Compiler(CompiledRules& out, PhraseCache* cache = nullptr)
+      : out_(out), cache_(cache != nullptr ? cache : &own_cache_) {}
 
   std::vector<std::string> problems;
 
@@ -407,8 +408,9 @@ class Compiler {
   // Folds and splits a phrase exactly as posts are, so both sides compare alike.
   std::optional<std::vector<PhraseWord>> phrase_words(const std::string& phrase, const Where& w,
                                                       const std::string& at) {
+    if (auto hit = cache_->words.find(phrase); hit != cache_->words.end()) return hit->second;
     const std::string folded = fold(phrase);
-    const std::vector<ByteRange> ranges = breaker_.split(folded);
+    const std::vector<ByteRange> ranges = split_phrase(folded);
     std::vector<PhraseWord> words;
     for (const ByteRange& r : ranges) {
       PhraseWord pw{folded.substr(r.begin, r.end - r.begin), false};
@@ -436,7 +438,26 @@ class Compiler {
       problem(w, at + ": phrase " + in_quotes(phrase) + " has no words to match");
       return std::nullopt;
     }
+    cache_->words.emplace(phrase, words);
     return words;
+  }
+
+  // Most phrases are plain lower-case words; for them ICU's word boundaries are the spaces
+  // and the '*', and skipping the break iterator makes loading the packs markedly faster.
+  std::vector<ByteRange> split_phrase(const std::string& folded) {
+    const bool plain = std::all_of(folded.begin(), folded.end(), [](char ch) {
+      return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == ' ' || ch == '*';
+    });
+    if (!plain) return breaker_.split(folded);
+    std::vector<ByteRange> ranges;
+    size_t i = 0;
+    while (i < folded.size()) {
+      while (i < folded.size() && (folded[i] == ' ' || folded[i] == '*')) ++i;
+      const size_t begin = i;
+      while (i < folded.size() && folded[i] != ' ' && folded[i] != '*') ++i;
+      if (i > begin) ranges.push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(i)});
+    }
+    return ranges;
   }
 
   int regex(const json& v, const Where& w, const std::string& at) {
@@ -553,6 +574,8 @@ class Compiler {
 
   CompiledRules& out_;
   WordBreaker breaker_;
+  PhraseCache own_cache_;
+  PhraseCache* cache_;
   std::set<std::string> ids_;
 };
 
@@ -695,11 +718,12 @@ void extends(const RuleFile& f, const std::string& policy_id, const SharedPackLo
 }  // namespace
 
 static CompileResult compile_policy_unguarded(const RuleFile& file, const SharedPackLookup& shared,
-                                       std::shared_ptr<RegexBank> regexes) {
+                                              std::shared_ptr<RegexBank> regexes,
+                                              PhraseCache* cache) {
   const bool own_bank = regexes == nullptr;
   auto compiled = std::make_shared<CompiledRules>();
   compiled->regexes = own_bank ? std::make_shared<RegexBank>() : std::move(regexes);
-  Compiler c(*compiled);
+  Compiler c(*compiled, cache);
   CompileResult result;
   const PackHeader h = header(file, "policy", c);
   if (h.ok) {
@@ -726,9 +750,9 @@ static CompileResult compile_policy_unguarded(const RuleFile& file, const Shared
 // Every field is type-checked before use; this only turns a check we missed into a reported
 // problem instead of a crash of the host.
 CompileResult compile_policy(const RuleFile& file, const SharedPackLookup& shared,
-                             std::shared_ptr<RegexBank> regexes) {
+                             std::shared_ptr<RegexBank> regexes, PhraseCache* cache) {
   try {
-    return compile_policy_unguarded(file, shared, std::move(regexes));
+    return compile_policy_unguarded(file, shared, std::move(regexes), cache);
   } catch (const nlohmann::json::exception& e) {
     return CompileResult{nullptr, {file.path.string() + ": a value has the wrong type (" +
                                    std::string(e.what()) + ")"}};

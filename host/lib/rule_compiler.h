@@ -11,8 +11,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "phrase_index.h"
 #include "policy.h"
 #include "regex_bank.h"
 #include "rule_file.h"
@@ -30,8 +32,15 @@ struct CompileResult {
 // With `regexes`, the policy's patterns join that bank, which the caller compiles once after
 // the last policy (PolicySet does this so shared patterns are built once); without it the
 // policy gets and compiles a bank of its own.
+// Phrases already folded and split into words, by their text. PolicySet::load passes one to
+// every policy it compiles, so a shared pack's phrases are prepared once, not once per policy.
+struct PhraseCache {
+  std::unordered_map<std::string, std::vector<PhraseWord>> words;
+};
+
 CompileResult compile_policy(const RuleFile& file, const SharedPackLookup& shared,
-                             std::shared_ptr<RegexBank> regexes = nullptr);
+                             std::shared_ptr<RegexBank> regexes = nullptr,
+                             PhraseCache* cache = nullptr);
 
 // Checks a shared pack on its own (its rules compile, its examples are well formed).
 std::vector<std::string> validate_shared_pack(const RuleFile& file);
