@@ -12,7 +12,9 @@ export const SITES = ['x', 'facebook', 'linkedin'];
 
 // Policy "iet", role "personal" (harness DEFAULT_SETTINGS). Expected spans are the substrings
 // the rules flag; offsets are computed from the text (UTF-16, i.e. JavaScript indices).
-export const VIOLATING = 'Proud of the kids from year 9 at our IET workshop! Photos below. Call me on 07700 900123';
+// The IET pack asks for a disclaimer on a view about the IET, not on a bare mention, hence the
+// "best thing the IET does".
+export const VIOLATING = 'Proud of the kids from year 9 at our IET workshop, best thing the IET does! Photos below. Call me on 07700 900123';
 export const VIOLATING_EXPECT = [
   { category: 'minor-consent', rule: 'iet.minor-consent.under-18', severity: 'error', span: 'kids from year 9' },
   { category: 'disclaimer', rule: 'iet.disclaimer.iet-views', severity: 'warning', span: 'IET' },
@@ -23,7 +25,7 @@ export const CLEAN = 'Lovely sunny day in the park';
 export const FIXABLE = 'Great IET workshop on power electronics today';
 export const FIX_APPEND = "Views are my own, not the IET's.";
 // Emoji and accents before the flagged spans: offsets are UTF-16 code units (👍🏽 counts 4).
-export const UTF16 = 'Café ☕ 👍🏽 photos of the year 9 kids at the IET';
+export const UTF16 = 'Café ☕ 👍🏽 photos of the year 9 kids at the IET, best thing the IET does';
 export const MULTILINE = 'Great day at the workshop!\nCall me on 07700 900123 about the IET';
 export const MULTILINE_EXPECT = [
   { category: 'privacy', span: 'Call me on 07700 900123' },
