@@ -22,6 +22,9 @@ Commands:
   policies         list the policies found in the rule directories
   rules validate   check rule packs for problems
   rules test       run every rule's examples
+  install          register postguard-host with the browsers (--user or --system)
+  uninstall        remove what install wrote
+  doctor           find out why the extension cannot reach postguard-host
   help [COMMAND]   show the help for a command ('postguard help rules test')
 
 Options:
@@ -41,6 +44,7 @@ Exit codes:
   2  bad command line
   3  unreadable input, invalid UTF-8, or a bad line in a --batch input
   4  rules failed to load or validate, or unknown policy
+  (install, uninstall: 1 when they failed; doctor: 1 when it found a problem)
 )txt";
 
 int dispatch(const std::vector<std::string>& args, cli::Io io) {
@@ -72,6 +76,9 @@ int dispatch(const std::vector<std::string>& args, cli::Io io) {
   if (command == "check") return cli::run_check(rest, io);
   if (command == "policies") return cli::run_policies(rest, io);
   if (command == "rules") return cli::run_rules(rest, io);
+  if (command == "install") return cli::run_install(rest, io);
+  if (command == "uninstall") return cli::run_uninstall(rest, io);
+  if (command == "doctor") return cli::run_doctor(rest, io);
   if (!command.empty() && command[0] == '-') {
     return cli::usage_error(io.err, "", "unrecognised option '" + command + "'");
   }

@@ -44,6 +44,10 @@ int run_policies(const Args& args, Io io);
 int run_rules(const Args& args, Io io);  // dispatches `rules validate` and `rules test`
 int run_rules_validate(const Args& args, Io io);
 int run_rules_test(const Args& args, Io io);
+// `install`, `uninstall`, `doctor` (cli_install.cc).
+int run_install(const Args& args, Io io);
+int run_uninstall(const Args& args, Io io);
+int run_doctor(const Args& args, Io io);
 
 // --- Command line -----------------------------------------------------------------------
 
