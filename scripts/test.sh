@@ -29,3 +29,11 @@ npm run test:unit
 POSTGUARD_HOST_BIN="$PWD/build/postguard-host" npm run test:e2e
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   POSTGUARD_HOST_BIN="$PWD/build-asan/postguard-host" node --test tests/e2e/chromium.test.mjs
+
+# Linux packages: build the .deb and .rpm, check their contents, manifests and lintian, and,
+# as root, install the .deb, run `postguard doctor`, then remove and purge it
+# (tests/packaging/check_packages.py). Last, so the system-wide manifests it installs for a
+# moment never meet the browser tests.
+bash scripts/package.sh
+python3 tests/packaging/check_packages.py build-package/packages/postguard_*.deb \
+  build-package/packages/postguard-*.rpm
