@@ -22,6 +22,7 @@ export const EXT_DIR = path.join(REPO, 'extension');
 export const HOST_BIN = path.resolve(process.env.POSTGUARD_HOST_BIN || path.join(REPO, 'build', 'postguard-host'));
 export const CHROMIUM_ID = 'acmnpiifhpicdffioflpmeemfieahodg';
 export const GECKO_ID = 'postguard@postguard.org';
+const FIREFOX_EXT_UUID = '5f1c2a9e-7d3b-4c6a-9e2f-0b8d4a6c1e73';
 export const HOST_NAME = 'org.postguard.host';
 export const CHROMIUM_BIN = process.env.POSTGUARD_E2E_CHROMIUM || '/usr/bin/chromium';
 export const FIREFOX_BIN = process.env.POSTGUARD_E2E_FIREFOX || '/usr/bin/firefox-esr';
@@ -99,9 +100,12 @@ function writeRestorable(file, content) {
 // One e2e browser session at a time on this machine (they share /etc policy files, and two
 // browsers on two cores spoil the timings): an exclusive lock file holding the owner's pid.
 const LOCK_FILE = path.join(os.tmpdir(), 'postguard-e2e.lock');
+// Holds nest: a test that installs the package takes it around its browser sessions.
 let lockHeld = false;
+let lockDepth = 0;
 function pidAlive(pid) { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } }
 export async function acquireLock(timeoutMs = 15 * 60 * 1000) {
+  lockDepth++;
   if (lockHeld) return;
   const deadline = Date.now() + timeoutMs;
   let told = false;
@@ -109,20 +113,21 @@ export async function acquireLock(timeoutMs = 15 * 60 * 1000) {
     try {
       fs.writeFileSync(LOCK_FILE, String(process.pid), { flag: 'wx' });
       lockHeld = true;
-      onExitRestore(releaseLock);
+      onExitRestore(() => { lockDepth = 0; releaseLock(); });
       return;
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
       const owner = Number(fs.readFileSync(LOCK_FILE, 'utf8')) || 0;
       if (!owner || !pidAlive(owner)) { fs.rmSync(LOCK_FILE, { force: true }); continue; } // stale
-      if (Date.now() > deadline) throw new Error(`another e2e run (pid ${owner}) holds ${LOCK_FILE}`);
+      if (Date.now() > deadline) { lockDepth--; throw new Error(`another e2e run (pid ${owner}) holds ${LOCK_FILE}`); }
       if (!told) { console.log(`# waiting for another e2e run (pid ${owner}) to finish`); told = true; }
       await sleep(1000);
     }
   }
 }
 export function releaseLock() {
-  if (!lockHeld) return;
+  if (lockDepth > 0) lockDepth--;
+  if (!lockHeld || lockDepth > 0) return;
   lockHeld = false;
   try { if (Number(fs.readFileSync(LOCK_FILE, 'utf8')) === process.pid) fs.rmSync(LOCK_FILE, { force: true }); } catch { /* gone */ }
 }
@@ -147,12 +152,12 @@ function setFirefoxManagedSettings(settings) {
 // ---------------------------------------------------------------------------------------
 // Native host manifest and process handling.
 
-function writeHostManifest(file, allowed) {
+function writeHostManifest(file, allowed, hostBin) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify({
     name: HOST_NAME,
     description: 'Postguard policy checker (e2e test)',
-    path: HOST_BIN,
+    path: hostBin,
     type: 'stdio',
     ...allowed,
   }, null, 2) + '\n');
@@ -174,13 +179,14 @@ function procList() {
   return out;
 }
 
-// Host processes started by the browser whose root process is `isRoot(proc)`.
-export function findHostProcesses(isRoot) {
+// Host processes (of binary `hostBin`) started by the browser whose root process is
+// `isRoot(proc)`.
+export function findHostProcesses(isRoot, hostBin = HOST_BIN) {
   const procs = procList();
   const byPid = new Map(procs.map((p) => [p.pid, p]));
-  const hostReal = fs.existsSync(HOST_BIN) ? fs.realpathSync(HOST_BIN) : HOST_BIN;
+  const hostReal = fs.existsSync(hostBin) ? fs.realpathSync(hostBin) : hostBin;
   return procs.filter((p) => {
-    const isHost = p.exe === hostReal || p.exe === `${hostReal} (deleted)` || p.cmd[0] === HOST_BIN;
+    const isHost = p.exe === hostReal || p.exe === `${hostReal} (deleted)` || p.cmd[0] === hostBin;
     if (!isHost) return false;
     for (let q = byPid.get(p.ppid), n = 0; q && n < 20; q = byPid.get(q.ppid), n++) if (isRoot(q)) return true;
     return false;
@@ -310,14 +316,16 @@ class SitePage {
 // ---------------------------------------------------------------------------------------
 // Chromium (playwright-core).
 
-export async function launchChromium({ settings = DEFAULT_SETTINGS, managed = true } = {}) {
+// `userManifest: false` writes no per-user host manifest: the browser must find the host
+// through a system-wide one (an installed package), and `hostBin` names that host.
+export async function launchChromium({ settings = DEFAULT_SETTINGS, managed = true, userManifest = true, hostBin = HOST_BIN } = {}) {
   const { chromium } = await import('playwright-core');
   const served = await buildFixtures();
   await acquireLock();
   const userDataDir = tmpDir('pg-e2e-chromium-');
   const logDir = tmpDir('pg-e2e-hostlog-');
   const manifestFile = path.join(userDataDir, 'NativeMessagingHosts', `${HOST_NAME}.json`);
-  writeHostManifest(manifestFile, { allowed_origins: [`chrome-extension://${CHROMIUM_ID}/`] });
+  if (userManifest) writeHostManifest(manifestFile, { allowed_origins: [`chrome-extension://${CHROMIUM_ID}/`] }, hostBin);
   const restorePolicy = managed && settings ? setChromiumManagedSettings(settings) : () => {};
 
   const args = [
@@ -360,13 +368,18 @@ export async function launchChromium({ settings = DEFAULT_SETTINGS, managed = tr
     logDir,
     manifestFile,
     network,
+    async openExtensionPage(file) {
+      const page = await ctx.newPage();
+      await page.goto(`chrome-extension://${CHROMIUM_ID}/${file}`);
+      return page;
+    },
     async openSite(site) {
       const page = await ctx.newPage();
       const sp = new SitePage({ page, kind: 'playwright', site, url: served[site].url, network, session });
       await sp.goto();
       return sp;
     },
-    hostProcesses: () => findHostProcesses(isRoot),
+    hostProcesses: () => findHostProcesses(isRoot, hostBin),
     removeHostManifest() { fs.renameSync(manifestFile, `${manifestFile}.removed`); },
     restoreHostManifest() { if (fs.existsSync(`${manifestFile}.removed`)) fs.renameSync(`${manifestFile}.removed`, manifestFile); },
     hostLog() { return readHostLog(logDir); },
@@ -387,7 +400,7 @@ export async function launchChromium({ settings = DEFAULT_SETTINGS, managed = tr
 // ---------------------------------------------------------------------------------------
 // Firefox (puppeteer-core over WebDriver BiDi).
 
-export async function launchFirefox({ settings = DEFAULT_SETTINGS, managed = true } = {}) {
+export async function launchFirefox({ settings = DEFAULT_SETTINGS, managed = true, userManifest = true, hostBin = HOST_BIN } = {}) {
   const { default: puppeteer } = await import('puppeteer-core');
   const served = await buildFixtures();
   await acquireLock();
@@ -396,7 +409,7 @@ export async function launchFirefox({ settings = DEFAULT_SETTINGS, managed = tru
   const home = tmpDir('pg-e2e-firefox-home-');
   const logDir = tmpDir('pg-e2e-hostlog-');
   const manifestFile = path.join(home, '.mozilla', 'native-messaging-hosts', `${HOST_NAME}.json`);
-  writeHostManifest(manifestFile, { allowed_extensions: [GECKO_ID] });
+  if (userManifest) writeHostManifest(manifestFile, { allowed_extensions: [GECKO_ID] }, hostBin);
   const restorePolicy = managed && settings ? setFirefoxManagedSettings(settings) : () => {};
 
   const browser = await puppeteer.launch({
@@ -404,7 +417,11 @@ export async function launchFirefox({ settings = DEFAULT_SETTINGS, managed = tru
     executablePath: FIREFOX_BIN,
     headless: !HEADED,
     defaultViewport: { width: 1100, height: 800 },
-    env: { ...process.env, ...hostEnv(logDir), HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_STATE_HOME: path.join(home, '.local', 'state') },
+    env: {
+      ...process.env, ...hostEnv(logDir), HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_STATE_HOME: path.join(home, '.local', 'state'),
+      // Lets WebDriver BiDi navigate to the extension's own moz-extension:// pages.
+      MOZ_REMOTE_ALLOW_SYSTEM_ACCESS: '1',
+    },
     extraPrefsFirefox: {
       // No network beyond what the tests serve.
       'network.dns.localDomains': '',
@@ -414,6 +431,8 @@ export async function launchFirefox({ settings = DEFAULT_SETTINGS, managed = tru
       'app.update.enabled': false,
       'network.captive-portal-service.enabled': false,
       'network.connectivity-service.enabled': false,
+      // A fixed moz-extension:// host, so tests can open the extension's own pages.
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXT_UUID }),
     },
   });
   await browser.installExtension(EXT_DIR);
@@ -430,6 +449,12 @@ export async function launchFirefox({ settings = DEFAULT_SETTINGS, managed = tru
     logDir,
     manifestFile,
     network,
+    async openExtensionPage(file) {
+      const page = await browser.newPage();
+      // Firefox reports no load event for extension pages to BiDi; callers poll the page.
+      await page.goto(`moz-extension://${FIREFOX_EXT_UUID}/${file}`, { waitUntil: 'domcontentloaded', timeout: 5000 }).catch(() => {});
+      return page;
+    },
     async openSite(site) {
       const page = await browser.newPage();
       await page.setRequestInterception(true);
@@ -443,7 +468,7 @@ export async function launchFirefox({ settings = DEFAULT_SETTINGS, managed = tru
       await sp.goto();
       return sp;
     },
-    hostProcesses: () => findHostProcesses(isRoot),
+    hostProcesses: () => findHostProcesses(isRoot, hostBin),
     removeHostManifest() { fs.renameSync(manifestFile, `${manifestFile}.removed`); },
     restoreHostManifest() { if (fs.existsSync(`${manifestFile}.removed`)) fs.renameSync(`${manifestFile}.removed`, manifestFile); },
     hostLog() { return readHostLog(logDir); },
