@@ -10,7 +10,8 @@
 # Two layouts:
 # - POSTGUARD_PACKAGE_LAYOUT=OFF (default, `cmake --install` into any prefix): the host
 #   manifests, filled in with this prefix's postguard-host, go to share/postguard/manifests/
-#   for `postguard install` or an administrator to copy; nothing outside the prefix is written.
+#   (POSTGUARD_INSTALL_DATADIR) for an administrator, or the macOS package's postinstall
+#   (installers/macos/), to copy; nothing outside the prefix is written.
 # - POSTGUARD_PACKAGE_LAYOUT=ON (packages): the manifests also go to the browsers' system
 #   directories, which are absolute paths (/etc/opt/chrome/..., /usr/lib/mozilla/...): the
 #   Linux system rows of the install table in host/lib/install_targets.cc.
@@ -81,16 +82,16 @@ if(POSTGUARD_PACKAGE_LAYOUT)
           PERMISSIONS ${_pg_file_perms} COMPONENT rpm_only EXCLUDE_FROM_ALL)
 else()
   install(FILES "${_pg_chromium_manifest}"
-          DESTINATION "${CMAKE_INSTALL_DATADIR}/postguard/manifests/chromium"
+          DESTINATION "${POSTGUARD_INSTALL_DATADIR}/manifests/chromium"
           PERMISSIONS ${_pg_file_perms} COMPONENT postguard)
   install(FILES "${_pg_firefox_manifest}"
-          DESTINATION "${CMAKE_INSTALL_DATADIR}/postguard/manifests/firefox"
+          DESTINATION "${POSTGUARD_INSTALL_DATADIR}/manifests/firefox"
           PERMISSIONS ${_pg_file_perms} COMPONENT postguard)
 endif()
 
 # --- enterprise templates: shipped for administrators to copy, never enabled ---------------
 install(DIRECTORY "${CMAKE_SOURCE_DIR}/installers/enterprise/"
-        DESTINATION "${CMAKE_INSTALL_DATADIR}/postguard/enterprise"
+        DESTINATION "${POSTGUARD_INSTALL_DATADIR}/enterprise"
         FILE_PERMISSIONS ${_pg_file_perms} COMPONENT postguard)
 
 # --- manual pages (gzip -9n, as Debian wants them) ------------------------------------------

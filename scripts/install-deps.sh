@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package Postguard needs to build, test and package (dpkg-dev, rpm,
-# lintian: scripts/package.sh, tests/packaging/check_packages.py). Idempotent.
+# lintian: scripts/package.sh, tests/packaging/check_packages.py; shellcheck: the macOS
+# package's scripts, tests/installers/macos_pkg.test.mjs). Idempotent.
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   nlohmann-json3-dev libicu-dev libboost-program-options-dev libspdlog-dev catch2 libre2-dev
   python3 clang libclang-rt-14-dev
-  dpkg-dev fakeroot rpm lintian file
+  dpkg-dev fakeroot rpm lintian file shellcheck
   chromium firefox-esr fonts-dejavu-core
 )
 # Node.js and npm for the extension's tests: Debian's packages, unless a node/npm is already

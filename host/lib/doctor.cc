@@ -301,6 +301,20 @@ std::vector<std::string> host_environment(
   return out;
 }
 
+// pipe() then close-on-exec on both ends: macOS has no pipe2(). Doctor spawns one host at a
+// time from one thread, so no other spawn can inherit the ends in between.
+bool cloexec_pipe(int fds[2]) {
+  if (::pipe(fds) != 0) return false;
+  if (::fcntl(fds[0], F_SETFD, FD_CLOEXEC) == 0 && ::fcntl(fds[1], F_SETFD, FD_CLOEXEC) == 0) {
+    return true;
+  }
+  const int saved = errno;
+  ::close(fds[0]);
+  ::close(fds[1]);
+  errno = saved;
+  return false;
+}
+
 std::vector<char*> c_strings(std::vector<std::string>& strings) {
   std::vector<char*> out;
   for (std::string& s : strings) out.push_back(s.data());
@@ -398,8 +412,8 @@ RoundTrip round_trip(const fs::path& host, const std::vector<std::string>& args,
                      const std::vector<std::pair<std::string, std::string>>& host_env) {
   int in[2];
   int out[2];
-  if (::pipe2(in, O_CLOEXEC) != 0) return {false, std::string("pipe: ") + std::strerror(errno)};
-  if (::pipe2(out, O_CLOEXEC) != 0) {
+  if (!cloexec_pipe(in)) return {false, std::string("pipe: ") + std::strerror(errno)};
+  if (!cloexec_pipe(out)) {
     ::close(in[0]);
     ::close(in[1]);
     return {false, std::string("pipe: ") + std::strerror(errno)};

@@ -1,9 +1,14 @@
 #include "installer.h"
 
 #include <unistd.h>
+#if defined(__APPLE__)
+#include <mach-o/dyld.h>
+#endif
 
+#include <cstdint>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "host_manifest.h"
 
@@ -85,8 +90,22 @@ Expected<std::vector<PlannedManifest>> plan_manifests(Os os, Level level,
 
 Expected<fs::path> default_host_path() {
   std::error_code ec;
+#if defined(__APPLE__)
+  // macOS has no /proc; dyld knows the path the program was started by (not built or tested
+  // here, see installers/macos/README.md).
+  std::uint32_t size = 0;
+  _NSGetExecutablePath(nullptr, &size);
+  std::vector<char> buffer(size + 1, '\0');
+  if (_NSGetExecutablePath(buffer.data(), &size) != 0) {
+    return Error{"cannot find the running program (_NSGetExecutablePath)"};
+  }
+  const std::string started = buffer.data();
+  const fs::path self = fs::canonical(started, ec);
+  if (ec) return Error{"cannot find the running program (" + started + "): " + ec.message()};
+#else
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (ec) return Error{"cannot find the running program (/proc/self/exe): " + ec.message()};
+#endif
   return self.parent_path() / "postguard-host";
 }
 

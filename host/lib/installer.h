@@ -40,8 +40,8 @@ Expected<std::vector<PlannedManifest>> plan_manifests(Os os, Level level,
                                                       const std::vector<Browser>& browsers,
                                                       const Locations& where);
 
-// postguard-host beside the running program (/proc/self/exe). Error:
-// "cannot find the running program (/proc/self/exe): <reason>".
+// postguard-host beside the running program (/proc/self/exe; macOS: _NSGetExecutablePath).
+// Error: "cannot find the running program (/proc/self/exe): <reason>".
 Expected<std::filesystem::path> default_host_path();
 
 // `host` if it is absolute, exists and is executable. Errors:

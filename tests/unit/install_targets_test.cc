@@ -114,6 +114,26 @@ TEST_CASE("install table: macOS paths", "[install]") {
         "/r/Library/Application Support/Mozilla/NativeMessagingHosts/org.postguard.host.json");
 }
 
+// The macOS package writes a manifest into exactly these directories
+// (installers/macos/scripts/postinstall), uninstall.sh removes them, and
+// tests/installers/macos_pkg.test.mjs checks both against this same list: a changed macOS
+// system row must be changed in those three files too.
+TEST_CASE("install table: the macOS system directories are the package's", "[install]") {
+  using Dir = std::pair<std::string, Family>;
+  std::set<Dir> dirs;
+  for (const InstallTarget& t : targets_for(Os::macos, Level::system)) {
+    dirs.insert({target_dir(t, Locations{"/h", "/h/.config", ""})->string(), family_of(t.browser)});
+  }
+  CHECK(dirs ==
+        std::set<Dir>{
+            {"/Library/Google/Chrome/NativeMessagingHosts", Family::chromium},
+            {"/Library/Application Support/Chromium/NativeMessagingHosts", Family::chromium},
+            {"/Library/Microsoft/Edge/NativeMessagingHosts", Family::chromium},
+            {"/Library/Application Support/Vivaldi/NativeMessagingHosts", Family::chromium},
+            {"/Library/Application Support/Mozilla/NativeMessagingHosts", Family::firefox},
+        });
+}
+
 TEST_CASE("install table: Windows registry keys", "[install]") {
   const Os W = Os::windows;
   const InstallTarget& chrome_user = row(Browser::chrome, W, Level::user);
