@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package Postguard needs to build, test and package (dpkg-dev, rpm,
 # lintian: scripts/package.sh, tests/packaging/check_packages.py; shellcheck: the macOS
-# package's scripts, tests/installers/macos_pkg.test.mjs). Idempotent.
+# package's scripts, tests/installers/macos_pkg.test.mjs; wixl, msitools:
+# scripts/package-msi.sh, tests/packaging/check_msi.py; mingw-w64:
+# scripts/check-windows-compile.sh). Idempotent.
 set -euo pipefail
 
 packages=(
@@ -9,6 +11,7 @@ packages=(
   nlohmann-json3-dev libicu-dev libboost-program-options-dev libspdlog-dev catch2 libre2-dev
   python3 clang libclang-rt-14-dev
   dpkg-dev fakeroot rpm lintian file shellcheck
+  wixl msitools g++-mingw-w64-x86-64-posix
   chromium firefox-esr fonts-dejavu-core
 )
 # Node.js and npm for the extension's tests: Debian's packages, unless a node/npm is already

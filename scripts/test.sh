@@ -37,6 +37,14 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 bash scripts/package.sh
 python3 tests/packaging/check_packages.py build-package/packages/postguard_*.deb \
   build-package/packages/postguard-*.rpm
+# Windows: the MSI, built by scripts/package-msi.sh from stand-in binaries (this machine cannot
+# build the Windows host, see docs/deploy.md) and checked table by table: per-machine scope,
+# files, 64-bit components, the registry keys against the install table, the manifests inside
+# (tests/packaging/check_msi.py). Then the host's sources compiled for Windows with mingw-w64
+# (syntax only; nothing can be linked without mingw builds of ICU and RE2).
+python3 tests/packaging/check_msi.py --fixture
+bash scripts/check-windows-compile.sh
+
 # The .deb end to end: installed, both browsers reach the host through its system-wide
 # manifests with a locked managed policy, doctor is green, and a purge leaves nothing and the
 # extension showing no-host (tests/e2e/package.test.mjs).

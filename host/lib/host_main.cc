@@ -57,9 +57,25 @@ void print_usage() {
 // host"); after this such output lands on stderr, which the browser shows to developers.
 int take_stdout_for_frames() {
 #ifdef _WIN32
+  // In the CRT's default text mode a read stops at byte 0x1A and a written 0x0A becomes
+  // 0x0D 0x0A, either of which breaks a length prefix; Chrome's pipes come through cmd.exe
+  // untouched, so binary mode is all it takes.
   _setmode(_fileno(stdin), _O_BINARY);
-  _setmode(_fileno(stdout), _O_BINARY);
-  return 1;
+  const int frames = _dup(_fileno(stdout));
+  if (frames < 0) {
+    _setmode(_fileno(stdout), _O_BINARY);
+    return _fileno(stdout);
+  }
+  _setmode(frames, _O_BINARY);
+  std::fflush(stdout);
+  // A GUI parent may give us no stderr; NUL then takes stray output.
+  if (_dup2(_fileno(stderr), _fileno(stdout)) != 0) {
+    if (int null = _open("NUL", _O_WRONLY | _O_BINARY); null >= 0) {
+      _dup2(null, _fileno(stdout));
+      _close(null);
+    }
+  }
+  return frames;
 #else
   int frames = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
   if (frames < 0) return STDOUT_FILENO;

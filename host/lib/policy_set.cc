@@ -9,6 +9,16 @@
 #include "regex_bank.h"
 #include "rule_file.h"
 
+#ifdef _WIN32
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX  // std::min, not the windows.h macro
+#endif
+#include <windows.h>
+#endif
+
 namespace postguard {
 namespace fs = std::filesystem;
 
@@ -68,6 +78,20 @@ std::optional<fs::path> env_path(const char* name) {
   return fs::path(v);
 }
 
+#ifdef _WIN32
+// The directory of the running program. The MSI puts the packs in its rules\ folder, and
+// msiexec INSTALLDIR=... can move that folder anywhere, so no path fixed at build time fits.
+std::optional<fs::path> program_dir() {
+  std::wstring buf(MAX_PATH, L'\0');
+  for (;;) {
+    const DWORD n = GetModuleFileNameW(nullptr, buf.data(), static_cast<DWORD>(buf.size()));
+    if (n == 0) return std::nullopt;
+    if (n < buf.size()) return fs::path(buf.substr(0, n)).parent_path();
+    buf.resize(buf.size() * 2);
+  }
+}
+#endif
+
 }  // namespace
 
 PolicySet PolicySet::load(const std::vector<fs::path>& dirs) {
@@ -123,6 +147,10 @@ std::vector<fs::path> default_rule_dirs() {
   std::vector<fs::path> dirs;
   if (auto d = env_path("POSTGUARD_DATA_DIR")) {
     dirs.push_back(*d);
+#ifdef _WIN32
+  } else if (auto p = program_dir(); p && fs::is_directory(*p / "rules")) {
+    dirs.push_back(*p / "rules");
+#endif
   } else if (fs::path installed = POSTGUARD_INSTALL_RULES_DIR; fs::is_directory(installed)) {
     dirs.push_back(installed);
   } else {

@@ -35,6 +35,8 @@ class PolicySet {
 // The built-in search order (without --rules): installed data dir, admin dir, user dir.
 // Linux: <prefix>/share/postguard/rules (or the source tree's rules/ when run from a build
 // tree), /etc/postguard/rules, $XDG_CONFIG_HOME/postguard/rules (~/.config/postguard/rules).
+// Windows: the rules\ folder next to the program (where the MSI puts it) when it exists,
+// %ProgramData%\Postguard\rules, %APPDATA%\Postguard\rules.
 // POSTGUARD_DATA_DIR, if set, replaces the installed data dir.
 std::vector<std::filesystem::path> default_rule_dirs();
 

@@ -346,6 +346,18 @@ TEST_CASE("host process: Firefox's arguments are accepted", "[host-process]") {
   CHECK(slurp(box.log_file()).find("extension=postguard@example.org") != std::string::npos);
 }
 
+// On Windows Chrome starts us as `cmd.exe /d /c "<host>" <origin> --parent-window=<N>`.
+TEST_CASE("host process: Chrome's Windows arguments are accepted", "[host-process]") {
+  Sandbox box;
+  HostProcess host({kOrigin, "--parent-window=0"}, box.env());
+  CHECK(host.ask({{"id", 1}, {"type", "hello"}})["type"] == "hello");
+  host.close_stdin();
+  CHECK(host.wait() == 0);
+  const std::string log = slurp(box.log_file());
+  CHECK(log.find(std::string("origin=\"") + kOrigin + "\"") != std::string::npos);
+  CHECK(log.find("extension=") == std::string::npos);  // a flag, not an add-on id
+}
+
 TEST_CASE("host process: a stream cut mid-frame exits 3", "[host-process]") {
   Sandbox box;
   SECTION("inside the body") {
