@@ -4,22 +4,15 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "all_policies.h"
 #include "ids.h"
-#include "policy_set.h"
 #include "utf.h"
-
-namespace {
-const postguard::PolicySet& policies() {
-  static const postguard::PolicySet set = postguard::PolicySet::load({POSTGUARD_SOURCE_RULES_DIR});
-  return set;
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   if (!postguard::utf::is_valid_utf8(text)) return 0;  // the protocol and CLI refuse it earlier
   const uint32_t length = postguard::utf::utf16_length(text);
-  for (const postguard::Policy* p : policies().policies()) {
+  for (const postguard::Policy* p : postguard::fuzz::all_policies().policies()) {
     for (postguard::Platform platform : postguard::kAllPlatforms) {
       for (postguard::Role role : postguard::kAllRoles) {
         postguard::CheckOptions o;

@@ -6,23 +6,16 @@
 #include <sstream>
 #include <string>
 
+#include "all_policies.h"
 #include "frame.h"
 #include "host_session.h"
-#include "policy_set.h"
-
-namespace {
-const postguard::PolicySet& policies() {
-  static const postguard::PolicySet set = postguard::PolicySet::load({POSTGUARD_SOURCE_RULES_DIR});
-  return set;
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
   postguard::IstreamSource source(in);
   // A small cap keeps the fuzzer fast; the cap logic is the same at 64 MiB.
   postguard::FrameReader reader(source, 1 << 16);
-  const postguard::HostSession session(policies());
+  const postguard::HostSession session(postguard::fuzz::all_policies());
   std::string payload;
   while (reader.next(payload) == postguard::FrameReader::Result::frame) {
     const postguard::Reply reply = session.handle(payload);

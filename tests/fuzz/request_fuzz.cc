@@ -8,23 +8,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "all_policies.h"
 #include "frame.h"
 #include "host_session.h"
-#include "policy_set.h"
-
-namespace {
-const postguard::PolicySet& policies() {
-  static const postguard::PolicySet set = postguard::PolicySet::load({POSTGUARD_SOURCE_RULES_DIR});
-  return set;
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string payload(reinterpret_cast<const char*>(data), size);
-  const postguard::HostSession session(policies());
+  const postguard::HostSession session(postguard::fuzz::all_policies());
   const postguard::Reply reply = session.handle(payload);
   if (reply.json.size() > postguard::kMaxAnswerBytes) std::abort();
-  const nlohmann::json answer = nlohmann::json::parse(reply.json, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json answer =
+      nlohmann::json::parse(reply.json, nullptr, /*allow_exceptions=*/false);
   if (!answer.is_object() || !answer.contains("type") || !answer["type"].is_string()) std::abort();
   return 0;
 }

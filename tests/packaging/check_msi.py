@@ -32,10 +32,11 @@ import argparse
 import json
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from packaging_common import project_version, run
 
 REPO = Path(__file__).resolve().parents[2]
 UPGRADE_CODE = "{5C0D7E2A-9B4F-4E8A-A3D1-7F2B6C9E1A40}"
@@ -68,18 +69,6 @@ def ok(msg, since):
     """Prints msg unless a check failed since failures had `since` entries."""
     if len(failures) == since:
         print(f"ok: {msg}", flush=True)
-
-
-def run(cmd, check=True):
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if check and p.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} exited {p.returncode}:\n{p.stdout}{p.stderr}")
-    return p
-
-
-def project_version():
-    text = (REPO / "CMakeLists.txt").read_text()
-    return re.search(r"project\(postguard VERSION ([0-9.]+)", text).group(1)
 
 
 def table(msi, name):

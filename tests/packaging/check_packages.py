@@ -29,6 +29,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from packaging_common import project_version, run
+
 REPO = Path(__file__).resolve().parents[2]
 PREFIX = "/usr"
 HOST = f"{PREFIX}/bin/postguard-host"
@@ -57,18 +59,6 @@ def fail(msg):
 
 def ok(msg):
     print(f"ok: {msg}", flush=True)
-
-
-def run(cmd, check=True, env=None):
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if check and p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}:\n{p.stdout}{p.stderr}")
-    return p
-
-
-def project_version():
-    text = (REPO / "CMakeLists.txt").read_text()
-    return re.search(r"project\(postguard VERSION ([0-9.]+)", text).group(1)
 
 
 def expected_files(kind):
