@@ -8,7 +8,7 @@
 //
 // Messages (docs/extension.md, "Messages"): content:check, options:get-state,
 // options:retry-host in; background:recheck out to the tabs of the three sites, when
-// settings change or the host comes back after a failure.
+// settings change, the host stops ({host: "reconnecting"}) or comes back after a failure.
 (function (root) {
   "use strict";
 
@@ -39,7 +39,9 @@
         // Only on the way into no-host: the boxes' rechecks fail again and must not loop.
         if (!failedSinceOk) {
           failedSinceOk = true;
-          scheduleRecheck();
+          // A host that stopped while working: every box says so at once, even one with no
+          // check under way, and its recheck starts the host again.
+          scheduleRecheck(protocol.hostLinkFor(state.code) === protocol.HOST_LINKS.RECONNECTING);
         }
       } else if (state.state === HOST_STATES.OK && failedSinceOk) {
         failedSinceOk = false;
@@ -128,6 +130,10 @@
       truncated: answer.truncated === true,
     };
     if (reply.truncated) reply.omitted = typeof answer.omitted === "number" ? answer.omitted : 0;
+    const re = answer.rulesError;
+    if (re && typeof re === "object" && typeof re.message === "string") {
+      reply.rulesError = { message: re.message, count: typeof re.count === "number" ? re.count : 1, stale: re.stale === true };
+    }
     return reply;
   }
 
@@ -139,6 +145,7 @@
       version: hs.state === HOST_STATES.OK ? hs.version : null,
       policyCount: hs.state === HOST_STATES.OK ? policies.length : null,
       rulesErrors: hs.state === HOST_STATES.OK ? hs.rulesErrors || 0 : null,
+      rulesErrorMessages: hs.state === HOST_STATES.OK ? hs.rulesErrorMessages || [] : null,
       code: hs.state === HOST_STATES.NO_HOST ? hs.code : null,
       message: hs.state === HOST_STATES.NO_HOST ? hs.message : null,
       detail: hs.state === HOST_STATES.NO_HOST ? hs.detail : null,
@@ -161,7 +168,8 @@
     const [syncRaw, managed] = await Promise.all([readSync(), readManaged()]);
     let hello = null;
     try {
-      hello = await client.hello();
+      // Asked again, not cached: the host reloads edited rules while it runs.
+      hello = await client.refreshHello();
     } catch (_) {
       // client.state() says why
     }
@@ -184,7 +192,7 @@
   // tabs.query by URL needs host permissions for those URLs (which the manifest has) or
   // "tabs"; if a browser refuses it anyway, every tab is asked and tabs without the content
   // script simply fail to receive.
-  async function broadcastRecheck() {
+  async function broadcastRecheck(message = { type: MSG.BACKGROUND_RECHECK }) {
     let tabs;
     try {
       tabs = await api.tabs.query({ url: siteUrlPatterns() });
@@ -198,19 +206,26 @@
     await Promise.all(
       tabs.map((t) =>
         Promise.resolve()
-          .then(() => api.tabs.sendMessage(t.id, { type: MSG.BACKGROUND_RECHECK }))
+          .then(() => api.tabs.sendMessage(t.id, message))
           .catch(() => {}),
       ),
     );
     return tabs.length;
   }
 
+  // Coalesced for 50 ms. `hostStopped`: the message also says the host stopped
+  // ({host: "reconnecting"}), even if it is back by the time it is sent.
   let recheckTimer = null;
-  function scheduleRecheck() {
+  let recheckHostStopped = false;
+  function scheduleRecheck(hostStopped = false) {
+    if (hostStopped) recheckHostStopped = true;
     if (recheckTimer !== null) return;
     recheckTimer = root.setTimeout(() => {
       recheckTimer = null;
-      broadcastRecheck();
+      const message = { type: MSG.BACKGROUND_RECHECK };
+      if (recheckHostStopped) message.host = protocol.HOST_LINKS.RECONNECTING;
+      recheckHostStopped = false;
+      broadcastRecheck(message);
     }, 50);
   }
 

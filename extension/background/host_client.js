@@ -2,7 +2,8 @@
 //
 //   const client = new HostClient({connect: () => chrome.runtime.connectNative(HOST_NAME),
 //                                  getLastError: (port) => port.error?.message ?? chrome.runtime.lastError?.message});
-//   const hello = await client.hello();           // {version, protocol, policies, rulesErrors}
+//   const hello = await client.hello();           // {version, protocol, policies, rulesErrors, rulesErrorMessages}
+//   const fresh = await client.refreshHello();    // asks the running host again (rules reloaded)
 //   const result = await client.request({type: "check", text, policy});
 //
 // - The port is opened lazily by the first hello()/request(); opening it sends "hello" and
@@ -54,6 +55,18 @@
   function classifyDisconnect(message) {
     const text = typeof message === "string" ? message : "";
     return NOT_FOUND_PATTERNS.some((re) => re.test(text)) ? EXT_ERRORS.HOST_NOT_FOUND : EXT_ERRORS.HOST_EXITED;
+  }
+
+  // What the client keeps of a hello answer.
+  function helloFields(answer) {
+    return {
+      version: answer.version,
+      protocol: answer.protocol,
+      policies: Array.isArray(answer.policies) ? answer.policies : [],
+      rulesErrors: answer.rulesErrors,
+      rulesErrorMessages: Array.isArray(answer.rulesErrorMessages) ? answer.rulesErrorMessages.filter((m) => typeof m === "string") : [],
+      limits: answer.limits,
+    };
   }
 
   class HostClient {
@@ -110,6 +123,7 @@
         s.protocol = this._hello.protocol;
         s.policies = this._hello.policies;
         s.rulesErrors = this._hello.rulesErrors;
+        s.rulesErrorMessages = this._hello.rulesErrorMessages;
       }
       return s;
     }
@@ -130,6 +144,18 @@
         });
       }
       return this._helloPromise;
+    }
+
+    /**
+     * A new hello answer from the running host (its policies and rule problems change when
+     * its rule files are edited), or the first one. Rejects with a HostError.
+     */
+    async refreshHello() {
+      if (!this._hello) return this.hello();
+      const port = this._port;
+      const answer = await this.request({ type: "hello" });
+      if (this._port === port && this._hello) this._hello = helloFields(answer);
+      return this._hello || helloFields(answer);
     }
 
     /** Sends one request ({type, ...}; the id is assigned here). Resolves with the answer. */
@@ -253,13 +279,7 @@
       const helloEntry = { kind: "request", msg: { type: "hello" }, resolve: null, reject: null, timer: null };
       this._helloPromise = new Promise((resolve, reject) => {
         helloEntry.resolve = (answer) => {
-          this._hello = {
-            version: answer.version,
-            protocol: answer.protocol,
-            policies: Array.isArray(answer.policies) ? answer.policies : [],
-            rulesErrors: answer.rulesErrors,
-            limits: answer.limits,
-          };
+          this._hello = helloFields(answer);
           this._failures = 0;
           this._setState({ state: HOST_STATES.OK });
           resolve(this._hello);

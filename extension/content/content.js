@@ -311,11 +311,15 @@
       if (!reply.ok) {
         this.warnings = [];
         this.noHost = { code: reply.code || "host-not-found", message: reply.message || "", fix: reply.fix || "" };
+        this.marker.setHost(hostLinkFor(this.noHost.code));
+        this.marker.setRulesError(null);
         this.setState("no-host", this.noHost);
         this.draw(this.buildModel());
         return;
       }
       this.noHost = null;
+      this.marker.setHost("connected");
+      this.marker.setRulesError(reply.rulesError || null);
       const seen = new Map();
       const list = [];
       for (const w of Array.isArray(reply.warnings) ? reply.warnings : []) {
@@ -486,6 +490,11 @@
     }
   }
 
+  function hostLinkFor(code) {
+    if (PG.protocol && PG.protocol.hostLinkFor) return PG.protocol.hostLinkFor(code);
+    return code === "host-not-found" ? "not-installed" : code === "host-exited" || code === "timeout" ? "reconnecting" : "connected";
+  }
+
   function dismissKey(w, passage) {
     return `${w.rule}\u0000${passage}`;
   }
@@ -607,7 +616,11 @@
 
   function onRuntimeMessage(msg) {
     try {
-      if (msg && msg.type === MSG.BACKGROUND_RECHECK) recheckAll();
+      if (msg && msg.type === MSG.BACKGROUND_RECHECK) {
+        // The host stopped: say so in every box now; the recheck restarts it and clears it.
+        if (msg.host === "reconnecting") for (const box of boxes.values()) box.marker.setHost("reconnecting");
+        recheckAll();
+      }
     } catch (e) {
       log("onMessage", e);
     }

@@ -51,6 +51,7 @@
 :host([data-postguard-state="warnings"][data-postguard-has-errors]) .badge { background: #d93025; }
 :host([data-postguard-state="no-host"]) .badge { background: #5f6368; }
 :host([data-postguard-state="checking"]) .badge { opacity: .7; }
+:host([data-postguard-host="reconnecting"]) .badge { background: #5f6368; opacity: .92; }
 .panel, .card {
   pointer-events: auto; position: absolute; left: 0; top: 0; z-index: 1;
   font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #202124;
@@ -128,6 +129,12 @@ dialog li::before { content: "•"; position: absolute; left: 2px; color: #d9302
     }
   }
 
+  function shortRulesMessage(message) {
+    const p = root.Postguard && root.Postguard.protocol;
+    if (p && p.shortRulesMessage) return p.shortRulesMessage(message);
+    return String(message).replace(/^.*[\\/]/, "");
+  }
+
   function supportsPopover(elem) {
     return typeof elem.showPopover === "function" && typeof elem.hidePopover === "function";
   }
@@ -151,8 +158,9 @@ dialog li::before { content: "•"; position: absolute; left: 2px; color: #d9302
     const panel = el(doc, "div", { class: "panel", role: "region", "aria-label": "Postguard", "data-postguard-panel": true, hidden: true });
     const status = el(doc, "p", { class: "msg", "data-postguard-status": true });
     const hint = el(doc, "p", { class: "hint", "data-postguard-hint": true, hidden: true });
+    const rulesProblem = el(doc, "p", { class: "hint", "data-postguard-rules-problem": true, hidden: true });
     const list = el(doc, "ul", { "data-postguard-list": true, "aria-label": "Problems found" });
-    panel.append(status, hint, list);
+    panel.append(status, hint, rulesProblem, list);
     const card = el(doc, "div", { class: "card", role: "dialog", "aria-label": "Postguard: problem", "data-postguard-card": true, hidden: true });
     const perf = el(doc, "span", { class: "sr", "aria-hidden": "true" });
     shadow.append(style, layer, badge, panel, card, perf);
@@ -164,6 +172,9 @@ dialog li::before { content: "•"; position: absolute; left: 2px; color: #d9302
     }
 
     let state = "checking";
+    let stateInfo = null;
+    let hostLink = null; // "connected" | "reconnecting" | "not-installed" (protocol.HOST_LINKS)
+    let rulesError = null; // {message, count, stale} from the host
     let items = []; // current warnings: {id, rule, category, severity, start, end, message, clause, suggestion, fix}
     let cardFor = null;
     let cardHow = null;
@@ -295,11 +306,14 @@ dialog li::before { content: "•"; position: absolute; left: 2px; color: #d9302
 
     function badgeText() {
       const n = items.length;
+      // A host that stopped is restarted by the next check: not the same as "not installed".
+      if (hostLink === "reconnecting") return "Postguard: reconnecting\u2026";
+      const rules = rulesError ? " \u00b7 rules error" : "";
       switch (state) {
         case "clean":
-          return "Postguard \u2713";
+          return "Postguard \u2713" + rules;
         case "warnings":
-          return `Postguard: ${n} ${n === 1 ? "problem" : "problems"}`;
+          return `Postguard: ${n} ${n === 1 ? "problem" : "problems"}${rules}`;
         case "no-host":
           return "Postguard: host not installed";
         default:
@@ -317,21 +331,61 @@ dialog li::before { content: "•"; position: absolute; left: 2px; color: #d9302
     /** state: checking|clean|warnings|no-host; info (no-host): {message, fix, code}. */
     function setState(newState, info) {
       state = newState;
+      stateInfo = newState === "no-host" ? info || null : null;
       if (host.getAttribute("data-postguard-state") !== newState) host.setAttribute("data-postguard-state", newState);
       if (newState === "no-host") {
         const code = info && info.code;
-        badge.textContent = "";
-        status.textContent = (info && info.message) || "Postguard's checker is not available, so this post was not checked.";
-        hint.textContent = (info && info.fix) || "";
-        hint.hidden = !hint.textContent;
         if (code) host.setAttribute("data-postguard-code", code);
       } else {
         host.removeAttribute("data-postguard-code");
-        hint.hidden = true;
+      }
+      renderStatus();
+    }
+
+    function renderStatus() {
+      if (state === "no-host") {
+        status.textContent = (stateInfo && stateInfo.message) || "Postguard's checker is not available, so this post was not checked.";
+        hint.textContent = (stateInfo && stateInfo.fix) || "";
+      } else {
         hint.textContent = "";
         status.textContent =
-          newState === "clean" ? "No problems found." :
-          newState === "checking" ? "Checking\u2026" : "";
+          hostLink === "reconnecting" ? "Postguard's checker (postguard-host) stopped; it is being started again." :
+          state === "clean" ? "No problems found." :
+          state === "checking" ? "Checking\u2026" : "";
+      }
+      hint.hidden = !hint.textContent;
+      renderBadge();
+    }
+
+    /** The connection to the host: "connected" | "reconnecting" | "not-installed" (data-postguard-host). */
+    function setHost(link) {
+      if (link === hostLink) return;
+      hostLink = link || null;
+      if (hostLink) host.setAttribute("data-postguard-host", hostLink);
+      else host.removeAttribute("data-postguard-host");
+      renderStatus();
+    }
+
+    /**
+     * The host's problem with this policy's rule files ({message, count, stale}) or null. The
+     * attribute and the panel name the file, not its directory (the page can read both).
+     */
+    function setRulesError(info) {
+      const next = info && typeof info.message === "string" ? info : null;
+      if (JSON.stringify(next) === JSON.stringify(rulesError)) return;
+      rulesError = next;
+      if (!next) {
+        host.removeAttribute("data-postguard-rules-error");
+        rulesProblem.textContent = "";
+        rulesProblem.hidden = true;
+      } else {
+        const short = shortRulesMessage(next.message);
+        host.setAttribute("data-postguard-rules-error", short);
+        const more = next.count > 1 ? ` (and ${next.count - 1} more ${next.count === 2 ? "problem" : "problems"})` : "";
+        rulesProblem.textContent = next.stale
+          ? `This policy's rule file has an error, so Postguard still checks with the rules it had before the file was changed: ${short}${more}`
+          : `Some of this policy's rules could not be loaded and are not checked: ${short}${more}`;
+        rulesProblem.hidden = false;
       }
       renderBadge();
     }
@@ -627,6 +681,8 @@ dialog li::before { content: "•"; position: absolute; left: 2px; color: #d9302
       ensureAttached,
       position,
       setState,
+      setHost,
+      setRulesError,
       setWarnings,
       setPerf,
       openCard,
@@ -639,6 +695,9 @@ dialog li::before { content: "•"; position: absolute; left: 2px; color: #d9302
       destroy,
       get state() {
         return state;
+      },
+      get hostLink() {
+        return hostLink;
       },
       get cardFor() {
         return cardFor;

@@ -51,10 +51,17 @@
       const n = host.policyCount || 0;
       let title = `Working: postguard-host ${host.version || "(unknown version)"} with ${n} ${n === 1 ? "policy" : "policies"}.`;
       if (n === 0) title = `postguard-host ${host.version || ""} is running but has no policies installed.`;
-      const detail = host.rulesErrors
-        ? `${host.rulesErrors} rule ${host.rulesErrors === 1 ? "pack or rule" : "packs or rules"} could not be loaded and ${host.rulesErrors === 1 ? "is" : "are"} left out; postguard-host's log says which.`
+      const k = host.rulesErrors || 0;
+      const detail = k
+        ? `${k} ${k === 1 ? "problem" : "problems"} in the rule files. A policy whose file has an error keeps ` +
+          "the rules it had before the file was changed (one that never loaded is left out) until the file is fixed."
         : null;
-      return { tone: n === 0 ? "problem" : "ok", title, detail, fix: null };
+      // The host's own "file:line: what" (this page is the extension's, so full paths may show).
+      const messages = Array.isArray(host.rulesErrorMessages) ? host.rulesErrorMessages : [];
+      let fix = messages.length ? messages.join("\n") : null;
+      if (fix && k > messages.length) fix += `\n… and ${k - messages.length} more in postguard-host's log.`;
+      if (k && !fix) fix = "postguard-host's log says which.";
+      return { tone: n === 0 ? "problem" : "ok", title, detail, fix };
     }
     const titles = {
       "host-not-found": "Postguard's checker, postguard-host, is not installed for this browser, so nothing is being checked.",

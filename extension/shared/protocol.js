@@ -62,6 +62,30 @@
   // state whenever a check could not be done.
   const HOST_STATES = Object.freeze({ OK: "ok", NO_HOST: "no-host", STARTING: "starting" });
 
+  // The connection to the host as a compose box shows it (the marker's data-postguard-host):
+  // a host that stopped is restarted by the next check, one that is missing is not.
+  const HOST_LINKS = Object.freeze({ CONNECTED: "connected", RECONNECTING: "reconnecting", NOT_INSTALLED: "not-installed" });
+
+  /** The HOST_LINKS value for a failed check's code. */
+  function hostLinkFor(code) {
+    if (code === EXT_ERRORS.HOST_NOT_FOUND) return HOST_LINKS.NOT_INSTALLED;
+    if (code === EXT_ERRORS.HOST_EXITED || code === EXT_ERRORS.TIMEOUT) return HOST_LINKS.RECONNECTING;
+    return HOST_LINKS.CONNECTED; // the host answered (with an error), or the extension refused
+  }
+
+  /**
+   * A rule-loading problem from the host ("/home/me/.config/postguard/rules/iet.json:4:2: ...")
+   * with its directory left out ("iet.json:4:2: ..."), for places a web page can read: the
+   * path would tell the site the user's name.
+   */
+  function shortRulesMessage(message) {
+    const text = typeof message === "string" ? message : "";
+    const m = /^(.+?\.json)((?::\d+)*): /.exec(text) || /^(.+?)(): /.exec(text);
+    if (!m) return text;
+    const base = m[1].split(/[\\/]/).filter(Boolean).pop() || m[1];
+    return base + m[2] + text.slice(m[0].length - 2);
+  }
+
   const LOG_HINT =
     "Its log is in ~/.local/state/postguard/postguard-host.log on Linux " +
     "(~/Library/Logs/Postguard on macOS, %LOCALAPPDATA%\\Postguard\\logs on Windows).";
@@ -145,6 +169,9 @@
     HOST_ERROR_NUMBERS,
     EXT_ERRORS,
     HOST_STATES,
+    HOST_LINKS,
+    hostLinkFor,
+    shortRulesMessage,
     messageFor,
     fixFor,
     isHostErrorCode,

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <exception>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,7 @@
 
 #include "logging.h"
 #include "policy_set.h"
+#include "rules_watch.h"
 
 #ifdef _WIN32
 #include <fcntl.h>
@@ -20,6 +22,9 @@
 #else
 #include <fcntl.h>
 #include <unistd.h>
+#endif
+#ifdef __GLIBC__
+#include <malloc.h>
 #endif
 
 namespace postguard {
@@ -104,6 +109,37 @@ void log_reply(spdlog::logger& log, const Reply& r, double ms) {
   }
 }
 
+// Every problem as "rules: path:line: message" (rule files, never post text), then one
+// summary line.
+void log_policies(spdlog::logger& log, std::string_view what, const PolicySet& policies) {
+  for (const std::string& e : policies.errors()) log.error("rules: {}", e);
+  std::string loaded;
+  for (const Policy* p : policies.policies()) {
+    if (!loaded.empty()) loaded += ' ';
+    loaded += p->info().id + "(" + std::to_string(p->info().rule_count) + ")";
+    if (policies.stale(p->info().id)) loaded += "[last good]";
+  }
+  log.info("{}: {}; rule errors: {}", what, loaded.empty() ? "none" : loaded,
+           policies.errors().size());
+}
+
+// Before a request: reload edited rules (RulesWatch limits itself to one look a second) and
+// log what the reload did.
+void look_for_edited_rules(RulesWatch& rules, spdlog::logger& log) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::optional<RulesReload> r = rules.poll();
+  if (!r) return;
+#ifdef __GLIBC__
+  // The old packs were just freed; hand their pages back, or every edit of the rules would
+  // leave the host a few megabytes bigger for the rest of the browser session.
+  malloc_trim(0);
+#endif
+  const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - t0;
+  log.info("rule files changed; reloaded in {:.1f}ms", took.count());
+  log_policies(log, "policies now", rules.current());
+  for (const std::string& id : r->kept) log.warn("rules: policy {} keeps its last good rules", id);
+}
+
 }  // namespace
 
 std::vector<std::filesystem::path> host_rule_dirs() {
@@ -139,8 +175,13 @@ int serve(ByteSource& in, int out_fd, const HostSession& session, spdlog::logger
         return kHostExitProtocol;
     }
 
-    auto start = std::chrono::steady_clock::now();
     std::string answer;
+    try {
+      if (options.before_request) options.before_request();
+    } catch (...) {
+      // Looking for edited rules must never cost an answer.
+    }
+    auto start = std::chrono::steady_clock::now();
     try {
       if (options.log_text) {
         log.info("request bytes={} text={}", request.size(),
@@ -217,24 +258,13 @@ int run_host(int argc, char** argv) {
 
     std::vector<std::filesystem::path> dirs = host_rule_dirs();
     for (const std::filesystem::path& d : dirs) log.info("rules dir {}", d.string());
-    PolicySet policies;
-    try {
-      policies = PolicySet::load(dirs);
-    } catch (const std::exception& e) {
-      log.error("loading rules failed: {}; serving with no policies", e.what());
-    }
-    for (const std::string& e : policies.errors()) log.error("rules: {}", e);
-    std::string loaded;
-    for (const Policy* p : policies.policies()) {
-      if (!loaded.empty()) loaded += ' ';
-      loaded += p->info().id + "(" + std::to_string(p->info().rule_count) + ")";
-    }
-    log.info("policies loaded: {}; rule errors: {}", loaded.empty() ? "none" : loaded,
-             policies.errors().size());
+    RulesWatch rules(dirs);
+    log_policies(log, "policies loaded", rules.current());
 
-    HostSession session(policies);
+    HostSession session(rules.current());
+    ServeOptions options{log_text, [&rules, &log] { look_for_edited_rules(rules, log); }};
     FdSource in(0);
-    int code = serve(in, out_fd, session, log, ServeOptions{log_text});
+    int code = serve(in, out_fd, session, log, options);
     log.info("exit {}", code);
     return code;
   } catch (const std::exception& e) {

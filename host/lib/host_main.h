@@ -19,6 +19,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <vector>
 
 #include <spdlog/logger.h>
@@ -44,6 +45,8 @@ std::vector<std::filesystem::path> host_rule_dirs();
 
 struct ServeOptions {
   bool log_text = false;  // log each request's bytes (POSTGUARD_LOG_TEXT=1)
+  // Runs before each request is handled; run_host looks for edited rules there.
+  std::function<void()> before_request;
 };
 
 // Reads request frames from `in` and writes one answer frame per request to `out_fd` until

@@ -141,6 +141,15 @@ std::optional<std::string> id_problem(const json& id) {
 
 const char* json_type_name(const json& v) { return v.type_name(); }
 
+// A rule-loading problem as answers carry it: at most kMaxRulesErrorBytes, cut between
+// characters (dump() would otherwise replace a cut character with U+FFFD).
+std::string answer_problem(const std::string& s) {
+  if (s.size() <= kMaxRulesErrorBytes) return s;
+  std::size_t cut = kMaxRulesErrorBytes - 3;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0u) == 0x80u) --cut;
+  return s.substr(0, cut) + "...";
+}
+
 Reply error_reply(Reply r, const json& id, ErrorCode code, std::string message) {
   r.json = error_answer(id, code, message);
   r.error = code;
@@ -254,6 +263,11 @@ Reply HostSession::hello(const json& id) const {
                         {"source", info.source},
                         {"rules", info.rule_count}});
   }
+  json messages = json::array();
+  for (const std::string& e : policies_.errors()) {
+    if (messages.size() == kMaxRulesErrorMessages) break;
+    messages.push_back(answer_problem(e));
+  }
   json answer = {
       {"id", id},
       {"type", "hello"},
@@ -261,6 +275,7 @@ Reply HostSession::hello(const json& id) const {
       {"protocol", kProtocolVersion},
       {"policies", std::move(policies)},
       {"rulesErrors", policies_.errors().size()},
+      {"rulesErrorMessages", std::move(messages)},
       {"limits",
        {{"maxRequestBytes", kMaxRequestBytes}, {"maxAnswerBytes", options_.max_answer_bytes}}}};
   Reply r;
@@ -368,6 +383,12 @@ Reply HostSession::check(const json& id, const json& request) const {
   const std::size_t n = items.size();
   json answer = {
       {"id", id}, {"type", "result"}, {"policy", policy_id}, {"warnings", json::array()}};
+  if (const std::vector<std::string>& problems = policies_.errors_for(policy_id);
+      !problems.empty()) {
+    answer["rulesError"] = {{"message", answer_problem(problems.front())},
+                            {"count", problems.size()},
+                            {"stale", policies_.stale(policy_id)}};
+  }
   std::size_t keep = n;
   const std::size_t commas = n > 0 ? n - 1 : 0;
   if (dump(answer).size() + all_items + commas > options_.max_answer_bytes) {

@@ -11,6 +11,7 @@
 // Requests and answers (docs/protocol.md has the full text):
 //   {"id":N,"type":"hello"}
 //     -> {"id":N,"type":"hello","version":"0.1.0","protocol":1,"rulesErrors":0,
+//         "rulesErrorMessages":["path:line: message"...],
 //         "policies":[{"id","name","source","rules":count}],
 //         "limits":{"maxRequestBytes":67108864,"maxAnswerBytes":1048576}}
 //   {"id":N,"type":"check","text":"...","policy":"iet",
@@ -18,6 +19,8 @@
 //    "role":"personal|official" (default personal), "profile":{"bioDisclaimer":bool}}
 //     -> {"id":N,"type":"result","policy":"iet","warnings":[W...]}
 //        plus "truncated":true,"omitted":K when the warnings would not fit in the answer
+//        plus "rulesError":{"message","count","stale"} when the policy's rule files have a
+//        problem (PolicySet::errors_for; stale: the last good rules answered)
 //   anything wrong -> {"id":N or null,"type":"error","code":"bad-json","message":"..."}
 //
 // An id is an integer of at most 2^53-1 in magnitude (exact in JavaScript) or a string of
@@ -48,6 +51,9 @@ inline constexpr int kProtocolVersion = 1;
 inline constexpr std::size_t kMaxJsonDepth = 64;
 inline constexpr std::size_t kMaxIdStringBytes = 256;
 inline constexpr std::int64_t kMaxIdMagnitude = 9007199254740991;  // 2^53 - 1
+// Rule-loading problems in answers: hello lists this many, each cut to this many bytes.
+inline constexpr std::size_t kMaxRulesErrorMessages = 10;
+inline constexpr std::size_t kMaxRulesErrorBytes = 512;
 
 // The host's version, as hello reports it.
 std::string_view host_version();
@@ -72,7 +78,8 @@ struct Reply {
 
 class HostSession {
  public:
-  // `policies` must outlive the session.
+  // `policies` must outlive the session; it may change between requests (RulesWatch
+  // reloads it in place), and every answer reflects it as it is then.
   explicit HostSession(const PolicySet& policies, SessionOptions options = {});
 
   Reply handle(std::string_view request) const;

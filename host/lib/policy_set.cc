@@ -34,12 +34,16 @@ std::map<std::string, fs::path> json_files(const fs::path& dir, std::vector<std:
     errors.push_back(dir.string() + ": cannot read the directory: " + ec.message());
     return out;
   }
-  for (const fs::directory_entry& e : it) {
-    const fs::path& p = e.path();
-    if (p.extension() != ".json" || p.filename() == "schema.json") continue;
-    if (!e.is_regular_file(ec)) continue;
-    out[p.stem().string()] = p;
+  // increment(ec), not a range-for: a directory that breaks while being listed (removed,
+  // unmounted) must be an error value, not an exception through a running host.
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::path& p = it->path();
+    std::error_code type_ec;
+    if (p.extension() == ".json" && p.filename() != "schema.json" && it->is_regular_file(type_ec)) {
+      out[p.stem().string()] = p;
+    }
   }
+  if (ec) errors.push_back(dir.string() + ": cannot read the directory: " + ec.message());
   return out;
 }
 
@@ -107,6 +111,7 @@ PolicySet PolicySet::load(const std::vector<fs::path>& dirs) {
   auto regexes = std::make_shared<RegexBank>();
   PhraseCache phrases;
   for (const auto& [id, paths] : policies) {
+    const std::size_t errors_before = set.errors_.size();
     // The last directory wins; if its pack is broken, the one it would have replaced stays
     // in force, so a bad edit in a user or admin directory never leaves a policy missing.
     for (auto path = paths.rbegin(); path != paths.rend(); ++path) {
@@ -122,12 +127,49 @@ PolicySet PolicySet::load(const std::vector<fs::path>& dirs) {
         break;
       }
     }
+    if (set.errors_.size() > errors_before) {
+      set.policy_errors_[id].assign(
+          set.errors_.begin() + static_cast<std::ptrdiff_t>(errors_before), set.errors_.end());
+    }
   }
   if (Expected<bool> ok = regexes->compile(); !ok) {
-    set.errors_.push_back("rules: " + ok.error().message + "; no policy could be loaded");
+    std::string error = "rules: " + ok.error().message + "; no policy could be loaded";
+    set.errors_.push_back(error);
+    for (const auto& [id, paths] : policies) set.policy_errors_[id].push_back(error);
     set.policies_.clear();
   }
   return set;
+}
+
+std::shared_ptr<const Policy> PolicySet::find_shared(std::string_view id) const {
+  for (const auto& p : policies_) {
+    if (p->info().id == id) return p;
+  }
+  return nullptr;
+}
+
+const std::vector<std::string>& PolicySet::errors_for(std::string_view id) const {
+  static const std::vector<std::string> kNone;
+  auto it = policy_errors_.find(id);
+  return it == policy_errors_.end() ? kNone : it->second;
+}
+
+void PolicySet::keep(std::shared_ptr<const Policy> previous, const std::string& why) {
+  const std::string id = previous->info().id;
+  auto at = std::lower_bound(policies_.begin(), policies_.end(), id,
+                             [](const std::shared_ptr<const Policy>& p, const std::string& k) {
+                               return p->info().id < k;
+                             });
+  if (at != policies_.end() && (*at)->info().id == id) {
+    *at = std::move(previous);
+  } else {
+    policies_.insert(at, std::move(previous));
+  }
+  stale_.insert(id);
+  if (!why.empty()) {
+    if (std::find(errors_.begin(), errors_.end(), why) == errors_.end()) errors_.push_back(why);
+    policy_errors_[id].push_back(why);
+  }
 }
 
 const Policy* PolicySet::find(std::string_view id) const {

@@ -9,12 +9,16 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "policy_set.h"
+#include "rules_watch.h"
 
 namespace {
 
@@ -107,6 +111,45 @@ std::string round_trip(const Host& h, const std::string& msg) {
   return body;
 }
 
+// VmRSS or VmHWM of a process, in MB.
+double proc_mb(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stod(line.substr(field.size() + 1)) / 1024.0;
+  }
+  return 0;
+}
+
+// A host serving a copy of `rules` whose `policy` pack is touched before each of `n` checks,
+// each a second apart, so every check first reloads the rules.
+void bench_reloads(const char* host, const char* rules, const std::string& policy,
+                   const std::string& check, int n) {
+  namespace fs = std::filesystem;
+  const fs::path copy = fs::temp_directory_path() / ("postguard-bench-" + std::to_string(getpid()));
+  fs::remove_all(copy);
+  fs::copy(rules, copy, fs::copy_options::recursive);
+  Host h = spawn(host, copy.c_str());
+  round_trip(h, check);
+  const double rss0 = proc_mb(h.pid, "VmRSS");
+  std::vector<double> ms;
+  for (int i = 0; i < n; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1050));
+    fs::last_write_time(copy / (policy + ".json"), fs::file_time_type::clock::now());
+    const auto t0 = Clock::now();
+    round_trip(h, check);
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  std::printf("check that first reloads every pack (a rule file was saved): median %.0f ms\n",
+              median(ms));
+  std::printf("host RSS %.1f MB before, %.1f MB after %d reloads; peak %.1f MB\n", rss0,
+              proc_mb(h.pid, "VmRSS"), n, proc_mb(h.pid, "VmHWM"));
+  close(h.to);
+  close(h.from);
+  waitpid(h.pid, nullptr, 0);
+  fs::remove_all(copy);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -171,5 +214,17 @@ int main(int argc, char** argv) {
   }
   std::printf("process start to first answer: median %.2f ms\n", median(start_ms));
   std::printf("host peak memory (RSS): %.1f MB\n", static_cast<double>(peak_kb) / 1024.0);
+
+  // What the host adds before a request, at most once a second: a look for edited rules.
+  // Last, as a child's ru_maxrss counts the memory it was forked with.
+  postguard::RulesWatch watch({rules}, std::chrono::milliseconds(0));
+  std::vector<double> look_us;
+  for (int i = 0; i < 2000; ++i) {
+    const auto t0 = Clock::now();
+    if (watch.poll()) std::puts("rules changed while measuring");
+    look_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+  }
+  std::printf("look for edited rules (stat only, no change): median %.1f us\n", median(look_us));
+  bench_reloads(host, rules, policy, check.dump(), 10);
   return 0;
 }

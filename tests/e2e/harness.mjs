@@ -4,11 +4,13 @@
 //   const s = await launchChromium();   // or launchFirefox()
 //   const page = await s.openSite('x'); // 'x' | 'facebook' | 'linkedin'
 //   ... page.snapshot(), page.type(text), page.click(x, y) ...
+//   session.rulesDir                    // the host's rules: a copy a test may edit
 //   await s.close();
 //
 // Environment: POSTGUARD_HOST_BIN (default <repo>/build/postguard-host),
 // POSTGUARD_E2E_HEADED=1 (show the browser), POSTGUARD_E2E_KEEP=1 (keep temp dirs).
 
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -317,13 +319,16 @@ class SitePage {
 // Chromium (playwright-core).
 
 // `userManifest: false` writes no per-user host manifest: the browser must find the host
-// through a system-wide one (an installed package), and `hostBin` names that host.
+// through a system-wide one (an installed package), and `hostBin` names that host, which then
+// uses its installed rules rather than a copy.
 export async function launchChromium({ settings = DEFAULT_SETTINGS, managed = true, userManifest = true, hostBin = HOST_BIN } = {}) {
   const { chromium } = await import('playwright-core');
   const served = await buildFixtures();
   await acquireLock();
   const userDataDir = tmpDir('pg-e2e-chromium-');
   const logDir = tmpDir('pg-e2e-hostlog-');
+  // An installed host (no per-user manifest) keeps its installed rules.
+  const rulesDir = userManifest ? copyRules() : null;
   const manifestFile = path.join(userDataDir, 'NativeMessagingHosts', `${HOST_NAME}.json`);
   if (userManifest) writeHostManifest(manifestFile, { allowed_origins: [`chrome-extension://${CHROMIUM_ID}/`] }, hostBin);
   const restorePolicy = managed && settings ? setChromiumManagedSettings(settings) : () => {};
@@ -341,7 +346,7 @@ export async function launchChromium({ settings = DEFAULT_SETTINGS, managed = tr
     args,
     ignoreDefaultArgs: ['--disable-extensions'],
     viewport: { width: 1100, height: 800 },
-    env: { ...process.env, ...hostEnv(logDir) },
+    env: { ...process.env, ...hostEnv(logDir, rulesDir) },
   });
   const network = makeNetwork(served);
   await ctx.route('**/*', async (route) => {
@@ -366,6 +371,7 @@ export async function launchChromium({ settings = DEFAULT_SETTINGS, managed = tr
     serviceWorker: sw,
     userDataDir,
     logDir,
+    rulesDir,
     manifestFile,
     network,
     async openExtensionPage(file) {
@@ -391,6 +397,7 @@ export async function launchChromium({ settings = DEFAULT_SETTINGS, managed = tr
       const reports = sanitizerReports(logDir);
       rmrf(userDataDir);
       rmrf(logDir);
+      rmrf(rulesDir);
       return { sanitizerReports: reports };
     },
   };
@@ -408,6 +415,8 @@ export async function launchFirefox({ settings = DEFAULT_SETTINGS, managed = tru
   // anything else Firefox writes under HOME stay in a temp dir.
   const home = tmpDir('pg-e2e-firefox-home-');
   const logDir = tmpDir('pg-e2e-hostlog-');
+  // An installed host (no per-user manifest) keeps its installed rules.
+  const rulesDir = userManifest ? copyRules() : null;
   const manifestFile = path.join(home, '.mozilla', 'native-messaging-hosts', `${HOST_NAME}.json`);
   if (userManifest) writeHostManifest(manifestFile, { allowed_extensions: [GECKO_ID] }, hostBin);
   const restorePolicy = managed && settings ? setFirefoxManagedSettings(settings) : () => {};
@@ -418,7 +427,7 @@ export async function launchFirefox({ settings = DEFAULT_SETTINGS, managed = tru
     headless: !HEADED,
     defaultViewport: { width: 1100, height: 800 },
     env: {
-      ...process.env, ...hostEnv(logDir), HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_STATE_HOME: path.join(home, '.local', 'state'),
+      ...process.env, ...hostEnv(logDir, rulesDir), HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_STATE_HOME: path.join(home, '.local', 'state'),
       // Lets WebDriver BiDi navigate to the extension's own moz-extension:// pages.
       MOZ_REMOTE_ALLOW_SYSTEM_ACCESS: '1',
     },
@@ -447,6 +456,7 @@ export async function launchFirefox({ settings = DEFAULT_SETTINGS, managed = tru
     puppeteer: browser,
     home,
     logDir,
+    rulesDir,
     manifestFile,
     network,
     async openExtensionPage(file) {
@@ -480,18 +490,29 @@ export async function launchFirefox({ settings = DEFAULT_SETTINGS, managed = tru
       const reports = sanitizerReports(logDir);
       rmrf(home);
       rmrf(logDir);
+      rmrf(rulesDir);
       return { sanitizerReports: reports };
     },
   };
   return session;
 }
 
-// Environment for the browser, inherited by the host it starts: the host's log goes to a temp
-// dir, and a sanitizer build (build-asan) writes its reports there instead of to stderr,
-// which the browser swallows.
-function hostEnv(logDir) {
+// A private copy of the repository's rules/ for one session, so a test may break and mend
+// a rule file under the running host without touching the checkout.
+function copyRules() {
+  const dir = tmpDir('pg-e2e-rules-');
+  fs.cpSync(path.join(REPO, 'rules'), dir, { recursive: true });
+  return dir;
+}
+
+// Environment for the browser, inherited by the host it starts: the rules come from the
+// session's copy (POSTGUARD_DATA_DIR replaces the installed rules directory), the host's log
+// goes to a temp dir, and a sanitizer build (build-asan) writes its reports there instead of
+// to stderr, which the browser swallows.
+function hostEnv(logDir, rulesDir) {
   const add = (prev, extra) => (prev ? `${prev}:${extra}` : extra);
   return {
+    ...(rulesDir ? { POSTGUARD_DATA_DIR: rulesDir } : {}),
     POSTGUARD_LOG_DIR: logDir,
     ASAN_OPTIONS: add(process.env.ASAN_OPTIONS, `log_path=${path.join(logDir, 'asan')}`),
     UBSAN_OPTIONS: add(process.env.UBSAN_OPTIONS, `print_stacktrace=1:log_path=${path.join(logDir, 'ubsan')}`),
@@ -511,12 +532,41 @@ function readHostLog(dir) {
   } catch { return ''; }
 }
 
-// Kills the host processes a session's browser started (by pid, SIGTERM), so the extension
-// has to reconnect. Returns the pids killed.
-export function killHost(session) {
+// Kills the host processes a session's browser started (by pid; SIGTERM, or `signal`), so
+// the extension has to reconnect. Returns the pids killed.
+export function killHost(session, signal = 'SIGTERM') {
   const procs = session.hostProcesses();
-  for (const p of procs) { try { process.kill(p.pid, 'SIGTERM'); } catch { /* gone */ } }
+  for (const p of procs) { try { process.kill(p.pid, signal); } catch { /* gone */ } }
   return procs.map((p) => p.pid);
+}
+
+// Asks a host of our own (HOST_BIN, the session's rules) to check `text`, the way the
+// extension does; resolves with the answer. The reference for what a box should show.
+export function askHost(session, request) {
+  return new Promise((resolve, reject) => {
+    const logDir = tmpDir('pg-e2e-askhost-');
+    const child = spawn(HOST_BIN, [`chrome-extension://${CHROMIUM_ID}/`], {
+      env: { ...process.env, ...hostEnv(logDir, session.rulesDir) },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    let buf = Buffer.alloc(0);
+    const done = (err, value) => {
+      child.kill('SIGKILL');
+      rmrf(logDir);
+      if (err) reject(err); else resolve(value);
+    };
+    child.on('error', (e) => done(e));
+    child.stdout.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length >= 4 && buf.length >= 4 + buf.readUInt32LE(0)) {
+        done(null, JSON.parse(buf.subarray(4, 4 + buf.readUInt32LE(0)).toString('utf8')));
+      }
+    });
+    const body = Buffer.from(JSON.stringify({ id: 1, ...request }), 'utf8');
+    const head = Buffer.alloc(4);
+    head.writeUInt32LE(body.length, 0);
+    child.stdin.end(Buffer.concat([head, body]));
+  });
 }
 
 // Writes one run's measurements into tests/e2e/.results/timings.json under `key`

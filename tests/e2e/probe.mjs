@@ -71,6 +71,29 @@ function probeMain() {
     };
   }
 
+  function badgeText(m) {
+    const b = m && m.shadowRoot ? m.shadowRoot.querySelector('[data-postguard-badge]') : null;
+    return b ? b.textContent : null;
+  }
+
+  // Every change of the first marker's state, host link, rules error or badge, in order,
+  // however briefly it lasted (a MutationObserver sees each one; polling would not).
+  const history = [];
+  function record() {
+    const m = marker();
+    if (!m) return;
+    const e = {
+      t: performance.now(),
+      state: m.getAttribute('data-postguard-state'),
+      host: m.getAttribute('data-postguard-host'),
+      rulesError: m.getAttribute('data-postguard-rules-error'),
+      badge: badgeText(m),
+    };
+    const last = history[history.length - 1];
+    if (last && last.state === e.state && last.host === e.host && last.rulesError === e.rulesError && last.badge === e.badge) return;
+    history.push(e);
+  }
+
   function snapshot() {
     const ms = markers();
     const m = ms[0] || null;
@@ -78,6 +101,9 @@ function probeMain() {
     const out = {
       markers: ms.length,
       state: m ? m.getAttribute('data-postguard-state') : null,
+      host: m ? m.getAttribute('data-postguard-host') : null,
+      rulesError: m ? m.getAttribute('data-postguard-rules-error') : null,
+      badge: badgeText(m),
       inputMs: m ? m.getAttribute('data-postguard-input-ms') : null,
       markerRoot: m ? (m.getRootNode() === document ? 'document' : (m.getRootNode().host ? '#' + m.getRootNode().host.id : 'other')) : null,
       markerInsideEditor: !!(m && ed && ed.contains(m)),
@@ -172,6 +198,13 @@ function probeMain() {
     }
   });
   for (const r of roots()) mo.observe(r, { subtree: true, attributes: true, attributeFilter: ['data-postguard-input-ms'] });
+  const states = new MutationObserver(record);
+  for (const r of roots()) {
+    states.observe(r, {
+      subtree: true, childList: true, attributes: true,
+      attributeFilter: ['data-postguard-state', 'data-postguard-host', 'data-postguard-rules-error'],
+    });
+  }
 
   window.__pg = {
     roots, markers, marker, editor, postButton, rectOf, visible, snapshot, blocks, spanRects, markerElement,
@@ -188,6 +221,7 @@ function probeMain() {
       timing.condition = (m) => m.getAttribute('data-postguard-state') === 'warnings' && !!m.shadowRoot &&
         Array.from(m.shadowRoot.querySelectorAll('[data-postguard-warning]')).some((w) => Number(w.getAttribute('data-end')) === end);
     },
+    history: () => history.slice(),
     timing: () => ({ lastKeydown: timing.lastKeydown, keydowns: timing.keydowns, reached: timing.reached, drawn: timing.drawn, inputMs: timing.inputMs.slice() }),
     hasFocus: () => {
       const ed = editor();

@@ -6,7 +6,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
-import { checkPrerequisites, killHost, recordTiming, RESULTS_DIR, HOST_BIN } from './harness.mjs';
+import { askHost, checkPrerequisites, killHost, recordTiming, RESULTS_DIR, HOST_BIN } from './harness.mjs';
 
 export const SITES = ['x', 'facebook', 'linkedin'];
 
@@ -35,6 +35,12 @@ export const UTF16_EXPECT = [
   { category: 'minor-consent', span: 'year 9 kids' },
   { category: 'disclaimer', span: 'the IET' },
 ];
+
+// A post long enough to be typing when the host is killed; it ends with VIOLATING's slips.
+export const LONG_POST = 'Spent Saturday in the village hall with friends from the makerspace, and it was a real ' +
+  'pleasure to watch them build and test their machines. ' + VIOLATING;
+// A person typing: 60-110 ms between keys.
+const HUMAN_KEY_MS = [60, 110];
 
 const TYPE_DELAY_MS = Number(process.env.POSTGUARD_E2E_TYPE_DELAY || 30);
 const HUMAN_PAUSE_MS = 1200;
@@ -309,6 +315,94 @@ export function defineScenarios({ browser, launch, binary }) {
         const posted = await page.waitFor(() => window.__posted.length ? window.__posted.slice() : null, null, { timeout: 5000, what: 'the post' });
         assert.deepEqual(posted, [VIOLATING]);
       });
+    });
+
+    test('host killed (SIGKILL) while typing: nothing typed is lost, the badge says reconnecting, a new host answers', async () => {
+      await withPage('x', 'host-killed', async (page) => {
+        await page.focusEditor();
+        const before = session.hostProcesses().map((p) => p.pid);
+        const killAt = Math.floor(LONG_POST.length * 0.4);
+        let killed = [];
+        let killedAt = null;
+        for (let i = 0; i < LONG_POST.length; i++) {
+          if (i === killAt) {
+            killedAt = await page.evaluate(() => performance.now());
+            killed = killHost(session, 'SIGKILL');
+          }
+          await page.type(LONG_POST[i], 0);
+          await sleep(HUMAN_KEY_MS[0] + Math.floor(Math.random() * (HUMAN_KEY_MS[1] - HUMAN_KEY_MS[0])));
+        }
+        assert.ok(killed.length > 0, `a host was running when the typing was 40% through (before: ${before})`);
+        const snap = await page.waitFor((want) => {
+          const s = window.__pg.snapshot();
+          return s.text === want && s.state === 'warnings' && s.host === 'connected' ? s : null;
+        }, LONG_POST, { timeout: 15000, what: 'the whole post checked by a host again' });
+        // Every character, once, in order: nothing lost or doubled by the outage.
+        assert.equal(snap.text, LONG_POST);
+        assert.equal(snap.editorInnerText.replace(/\n+$/, ''), LONG_POST);
+        // The outage was visible: after the kill the marker said reconnecting, then connected.
+        const history = await page.evaluate(() => window.__pg.history());
+        const after = history.filter((e) => e.t >= killedAt);
+        const outage = after.findIndex((e) => e.host === 'reconnecting');
+        assert.ok(outage >= 0, `no "reconnecting" after the kill; history: ${JSON.stringify(after)}`);
+        assert.equal(after[outage].badge, 'Postguard: reconnecting\u2026');
+        assert.ok(!after.some((e) => e.host === 'not-installed'), 'never "not installed"');
+        assert.ok(after.slice(outage).some((e) => e.host === 'connected'), 'connected again afterwards');
+        // A new host process, started by the extension on its own.
+        const now = session.hostProcesses().map((p) => p.pid);
+        assert.ok(now.length > 0 && now.every((pid) => !killed.includes(pid)), `new host pid: killed ${killed}, running ${now}`);
+        // The warnings are those of the final text, as a host of our own finds them.
+        const ref = await askHost(session, { type: 'check', text: LONG_POST, policy: 'iet', platform: 'twitter', role: 'personal', profile: { bioDisclaimer: false } });
+        const key = (w) => `${w.rule}@${w.start}-${w.end}`;
+        assert.deepEqual(snap.warnings.map(key).sort(), ref.warnings.map(key).sort());
+        assertWarnings(snap, LONG_POST, VIOLATING_EXPECT);
+      });
+    });
+
+    test('a rule file broken under the running host: old warnings stay, the error shows, then clears', async () => {
+      const ietFile = path.join(session.rulesDir, 'iet.json');
+      const good = fs.readFileSync(ietFile);
+      try {
+        await withPage('x', 'rules-broken', async (page) => {
+          await page.focusEditor();
+          await page.type(FIXABLE, TYPE_DELAY_MS);
+          const first = await page.waitFor((want) => {
+            const s = window.__pg.snapshot();
+            return s.state === 'warnings' && s.text === want && s.warnings.some((w) => w.category === 'disclaimer') ? s : null;
+          }, FIXABLE, { timeout: 10000, what: 'the disclaimer warning' });
+          assert.equal(first.rulesError, null);
+
+          // Saved half-way through an edit. The host looks at its files at most once a second,
+          // before a request: wait that long, then type.
+          fs.writeFileSync(ietFile, good.subarray(0, Math.floor(good.length / 2)));
+          await sleep(1500);
+          const more = `${FIXABLE} and more`;
+          await page.press('End');
+          await page.type(' and more', TYPE_DELAY_MS);
+          const broken = await page.waitFor((want) => {
+            const s = window.__pg.snapshot();
+            return s.text === want && s.state === 'warnings' && s.rulesError ? s : null;
+          }, more, { timeout: 10000, what: 'the rules error on the marker' });
+          assert.match(broken.rulesError, /^iet\.json:\d+:\d+: invalid JSON/);
+          assert.ok(!broken.rulesError.includes(session.rulesDir), 'the page is not told the directory');
+          assert.ok(broken.warnings.some((w) => w.category === 'disclaimer'), 'the last good rules still warn');
+          assert.match(broken.badge, /rules error/);
+          const panel = await page.evaluate(() => window.__pg.markerElement('[data-postguard-rules-problem]').textContent);
+          assert.match(panel, /still checks with the rules it had before/);
+
+          fs.writeFileSync(ietFile, good);
+          await sleep(1500);
+          await page.type('!', TYPE_DELAY_MS);
+          const fixed = await page.waitFor((want) => {
+            const s = window.__pg.snapshot();
+            return s.text === want && s.state === 'warnings' && s.rulesError === null ? s : null;
+          }, `${more}!`, { timeout: 10000, what: 'the rules error gone' });
+          assert.ok(fixed.warnings.some((w) => w.category === 'disclaimer'));
+          assert.doesNotMatch(fixed.badge, /rules error/);
+        });
+      } finally {
+        fs.writeFileSync(ietFile, good);
+      }
     });
 
     test('host removed: each box shows no-host at once and keeps its text', async (t) => {

@@ -298,3 +298,53 @@ test("settings changes send one background:recheck to the sites' tabs", async ()
   await tick(120);
   assert.equal(env.calls.tabQueries.length, 1, "other keys and areas are ignored");
 });
+
+test("a check answer's rulesError reaches the content script", async () => {
+  const rulesError = { message: "/r/iet.json:2:1: invalid JSON: syntax error", count: 1, stale: true };
+  const env = load({
+    host: (m, port) => {
+      if (m.type === "hello") return port.reply({ ...HELLO, id: m.id });
+      port.reply({ id: m.id, type: "result", policy: m.policy, warnings: [], rulesError });
+    },
+  });
+  const r = await env.send({ type: "content:check", text: "x", site: "twitter", account: null });
+  assert.deepEqual(r.rulesError, rulesError);
+  env.host = "ok";
+  const clean = await env.send({ type: "content:check", text: "y", site: "twitter", account: null });
+  assert.equal("rulesError" in clean, false, "absent when the host reports none");
+});
+
+test("the host stopping while working sends background:recheck with host: reconnecting", async () => {
+  const env = load({ tabs: [{ id: 3 }] });
+  await env.send({ type: "content:check", text: "x", site: "twitter", account: null });
+  const port = env.port;
+  port.fail(null); // the host was killed: no reason given
+  await tick(120);
+  assert.deepEqual(env.calls.tabMessages, [[3, { type: "background:recheck", host: "reconnecting" }]]);
+  // The boxes' recheck starts it again; being back sends a plain recheck.
+  const r = await env.send({ type: "content:check", text: "x", site: "twitter", account: null });
+  assert.equal(r.ok, true);
+  assert.equal(env.calls.connect, 2);
+  await tick(120);
+  assert.deepEqual(env.calls.tabMessages.slice(1), [[3, { type: "background:recheck" }]]);
+});
+
+test("options:get-state asks the running host for a fresh hello (rules edited meanwhile)", async () => {
+  let errors = 0;
+  const env = load({
+    host: (m, port) => {
+      if (m.type === "hello") {
+        return port.reply({ ...HELLO, id: m.id, rulesErrors: errors, rulesErrorMessages: errors ? ["/r/iet.json:1:1: invalid JSON"] : [] });
+      }
+      port.reply({ id: m.id, type: "result", policy: m.policy, warnings: [] });
+    },
+  });
+  const before = await env.send({ type: "options:get-state" });
+  assert.equal(before.host.rulesErrors, 0);
+  assert.deepEqual(before.host.rulesErrorMessages, []);
+  errors = 1;
+  const after = await env.send({ type: "options:get-state" });
+  assert.equal(after.host.rulesErrors, 1);
+  assert.deepEqual(after.host.rulesErrorMessages, ["/r/iet.json:1:1: invalid JSON"]);
+  assert.equal(env.calls.connect, 1, "same host process");
+});

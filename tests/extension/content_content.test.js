@@ -151,6 +151,77 @@ test("background:recheck and storage changes check every box again", async () =>
   assert.equal(rt.sent[0].site, "facebook");
 });
 
+test("host stopped: every box says reconnecting at once; the recheck's answer clears it", async () => {
+  let mode = "ok";
+  const held = [];
+  const exited = { ok: false, state: "no-host", code: "host-exited", message: "Postguard's checker (postguard-host) stopped, so your post was not checked.", fix: "keep typing" };
+  const respond = (m) => {
+    if (mode === "exited") return exited;
+    if (mode === "hold") return new Promise((r) => held.push(r));
+    return policyReply(m.text);
+  };
+  const { doc, rt } = setup(H.lexicalHtml([H.lex("hello")]) + H.lexicalHtml([H.lex("a secret")]), "https://www.facebook.com/", respond);
+  await H.until(() => markers(doc).length === 2 && markers(doc).every((e) => e.getAttribute("data-postguard-host") === "connected"));
+  const badge = (m) => m.shadowRoot.querySelector("[data-postguard-badge]").textContent;
+  assert.deepEqual(markers(doc).map(badge), ["Postguard \u2713", "Postguard: 1 problem"]);
+
+  // No check is under way in either box: the background's message alone says it.
+  mode = "hold";
+  rt.deliver({ type: "background:recheck", host: "reconnecting" });
+  for (const m of markers(doc)) {
+    assert.equal(m.getAttribute("data-postguard-host"), "reconnecting");
+    assert.equal(badge(m), "Postguard: reconnecting\u2026");
+  }
+  assert.equal(markers(doc)[1].getAttribute("data-postguard-state"), "warnings", "the last answer's warnings stay shown");
+  await H.until(() => rt.sent.length === 4, 2000);
+
+  // The checks failing with host-exited keep saying reconnecting, not "not installed".
+  mode = "exited";
+  for (const r of held.splice(0)) r(exited);
+  rt.deliver({ type: "background:recheck" });
+  await H.until(() => markers(doc).every((e) => e.getAttribute("data-postguard-state") === "no-host"));
+  for (const m of markers(doc)) {
+    assert.equal(m.getAttribute("data-postguard-host"), "reconnecting");
+    assert.equal(m.getAttribute("data-postguard-code"), "host-exited");
+    assert.equal(badge(m), "Postguard: reconnecting\u2026");
+  }
+
+  // The host is back: the next answers clear it.
+  mode = "ok";
+  rt.deliver({ type: "background:recheck" });
+  await H.until(() => markers(doc).every((e) => e.getAttribute("data-postguard-host") === "connected"));
+  await H.until(() => markers(doc)[1].getAttribute("data-postguard-state") === "warnings");
+  assert.deepEqual(markers(doc).map(badge), ["Postguard \u2713", "Postguard: 1 problem"]);
+});
+
+test("a missing host says not-installed; an answer's rulesError is shown without the file's directory", async () => {
+  let reply = { ok: false, state: "no-host", code: "host-not-found", message: "not installed", fix: "install it" };
+  const { doc, rt } = setup(H.lexicalHtml([H.lex("a secret")]), "https://www.facebook.com/", () => reply);
+  const m = await H.until(() => markers(doc).find((e) => e.getAttribute("data-postguard-state") === "no-host"));
+  assert.equal(m.getAttribute("data-postguard-host"), "not-installed");
+  assert.equal(m.shadowRoot.querySelector("[data-postguard-badge]").textContent, "Postguard: host not installed");
+
+  reply = Object.assign(policyReply("a secret"), {
+    rulesError: { message: "/home/alice/.config/postguard/rules/iet.json:3:7: invalid JSON: syntax error", count: 2, stale: true },
+  });
+  rt.deliver({ type: "background:recheck" });
+  await H.until(() => m.getAttribute("data-postguard-state") === "warnings");
+  assert.equal(m.getAttribute("data-postguard-host"), "connected");
+  assert.equal(m.getAttribute("data-postguard-rules-error"), "iet.json:3:7: invalid JSON: syntax error");
+  const p = m.shadowRoot.querySelector("[data-postguard-rules-problem]");
+  assert.equal(p.hidden, false);
+  assert.match(p.textContent, /rules it had before the file was changed: iet\.json:3:7: invalid JSON: syntax error \(and 1 more problem\)$/);
+  assert.ok(!m.outerHTML.includes("alice") && !m.shadowRoot.innerHTML.includes("alice"), "no directory (user name) in the page");
+  assert.equal(m.shadowRoot.querySelector("[data-postguard-badge]").textContent, "Postguard: 1 problem \u00b7 rules error");
+  assert.equal(warningEls(m).length, 1, "the warnings of the rules in force are shown");
+
+  reply = policyReply("a secret"); // the file was fixed
+  rt.deliver({ type: "background:recheck" });
+  await H.until(() => !m.hasAttribute("data-postguard-rules-error"));
+  assert.equal(m.shadowRoot.querySelector("[data-postguard-rules-problem]").hidden, true);
+  assert.equal(m.shadowRoot.querySelector("[data-postguard-badge]").textContent, "Postguard: 1 problem");
+});
+
 test("re-render removes the marker: it is put back; detached editors are forgotten (SPA)", async () => {
   const { window, doc } = setup(`<main>${H.quillHtml(["hi secret"])}</main>`, "https://www.linkedin.com/feed/");
   const m = await H.until(() => markers(doc).find((e) => e.getAttribute("data-postguard-state") === "warnings"));

@@ -30,6 +30,42 @@ test("marker: one element after the anchor, open shadow root, state attribute", 
   assert.ok(!m.host.isConnected);
 });
 
+test("marker: a host that stopped reads 'reconnecting', not 'not installed'; rules errors are marked", () => {
+  require("../../extension/shared/protocol.js"); // shortRulesMessage, as in the browser
+  const { doc, container } = setup();
+  const m = createMarker({ doc, anchor: container });
+  const status = () => m.shadow.querySelector("[data-postguard-status]").textContent;
+  m.setWarnings([{ id: "a", rule: "r", category: "privacy", severity: "warning", start: 0, end: 5, message: "m" }]);
+  m.setState("warnings");
+  m.setHost("connected");
+  assert.equal(m.host.getAttribute("data-postguard-host"), "connected");
+  assert.equal(m.badge.textContent, "Postguard: 1 problem");
+  m.setHost("reconnecting");
+  assert.equal(m.host.getAttribute("data-postguard-host"), "reconnecting");
+  assert.equal(m.host.getAttribute("data-postguard-state"), "warnings", "states are unchanged");
+  assert.equal(m.badge.textContent, "Postguard: reconnecting\u2026");
+  assert.match(status(), /stopped; it is being started again/);
+  m.setState("no-host", { code: "host-exited", message: "It stopped.", fix: "Keep typing." });
+  assert.equal(m.badge.textContent, "Postguard: reconnecting\u2026");
+  assert.equal(status(), "It stopped.");
+  m.setHost("not-installed");
+  m.setState("no-host", { code: "host-not-found", message: "Not installed.", fix: "Install it." });
+  assert.equal(m.badge.textContent, "Postguard: host not installed");
+
+  m.setHost("connected");
+  m.setState("clean");
+  m.setRulesError({ message: "C:\\Users\\bob\\AppData\\Roaming\\Postguard\\rules\\iet.json:9: rule 'x': bad", count: 1, stale: false });
+  assert.equal(m.host.getAttribute("data-postguard-rules-error"), "iet.json:9: rule 'x': bad");
+  const p = m.shadow.querySelector("[data-postguard-rules-problem]");
+  assert.equal(p.textContent, "Some of this policy's rules could not be loaded and are not checked: iet.json:9: rule 'x': bad");
+  assert.equal(m.badge.textContent, "Postguard \u2713 \u00b7 rules error");
+  m.setRulesError(null);
+  assert.ok(!m.host.hasAttribute("data-postguard-rules-error"));
+  assert.equal(p.hidden, true);
+  assert.equal(m.badge.textContent, "Postguard \u2713");
+  m.destroy();
+});
+
 test("marker: warnings as elements with the contract's attributes; host strings are text, not HTML", () => {
   const { doc, container } = setup();
   const m = createMarker({ doc, anchor: container });

@@ -374,3 +374,31 @@ test("an error answer to hello drops the port, so the next request starts the ho
   h.answerHello();
   assert.equal((await again).version, "0.1.0");
 });
+
+test("refreshHello asks the running host again and updates the cached hello (rules reloaded)", async () => {
+  const h = setup();
+  const first = h.client.hello();
+  h.answerHello();
+  await first;
+  const again = h.client.refreshHello();
+  const asked = h.port.sent.filter((m) => m.type === "hello");
+  assert.equal(asked.length, 2, "a second hello on the same port");
+  assert.equal(h.ports.length, 1);
+  const messages = ["/etc/postguard/rules/iet.json:3:1: invalid JSON: syntax error"];
+  h.port.reply({ ...HELLO, id: asked[1].id, policies: [HELLO.policies[0]], rulesErrors: 1, rulesErrorMessages: messages });
+  const fresh = await again;
+  assert.deepEqual(fresh.policies.map((p) => p.id), ["iet"]);
+  assert.strictEqual(await h.client.hello(), fresh, "the cache holds the new answer");
+  const s = h.client.state();
+  assert.equal(s.rulesErrors, 1);
+  assert.deepEqual(s.rulesErrorMessages, messages);
+});
+
+test("refreshHello without a port connects and says hello once", async () => {
+  const h = setup();
+  const p = h.client.refreshHello();
+  h.answerHello();
+  assert.equal((await p).version, "0.1.0");
+  assert.equal(h.port.sent.filter((m) => m.type === "hello").length, 1);
+  assert.deepEqual(h.client.state().rulesErrorMessages, [], "an older host without the field: none");
+});

@@ -106,6 +106,7 @@ TEST_CASE("session: hello lists the policies", "[session]") {
   CHECK_FALSE(a["version"].get<std::string>().empty());
   CHECK(a["version"] == std::string(postguard::host_version()));
   CHECK(a["rulesErrors"] == 0);
+  CHECK(a["rulesErrorMessages"] == json::array());
   CHECK(a["limits"]["maxRequestBytes"] == 67108864);
   CHECK(a["limits"]["maxAnswerBytes"] == 1048576);
   REQUIRE(a["policies"].is_array());
@@ -116,6 +117,49 @@ TEST_CASE("session: hello lists the policies", "[session]") {
   CHECK(r.type == "hello");
   CHECK(r.id == "7");
   CHECK_FALSE(r.error.has_value());
+}
+
+TEST_CASE("session: rule problems in hello, and in the checks of the policy they concern",
+          "[session]") {
+  TempDir dir;
+  std::ofstream(dir.path() / "demo.json") << kDemoPack;
+  for (int i = 0; i < 12; ++i) {
+    std::ofstream(dir.path() / ("bad" + std::to_string(i) + ".json")) << "{";
+  }
+  const PolicySet first = PolicySet::load({dir.path()});
+  REQUIRE(first.errors().size() == 12);
+  {
+    HostSession s(first);
+    json hello = ask(s, {{"id", 1}, {"type", "hello"}});
+    CHECK(hello["rulesErrors"] == 12);
+    REQUIRE(hello["rulesErrorMessages"].size() == postguard::kMaxRulesErrorMessages);
+    CHECK(hello["rulesErrorMessages"][0] == first.errors()[0]);
+    json a = ask(s, check_request("top secret"));
+    CHECK(a["warnings"].size() == 1);
+    CHECK_FALSE(a.contains("rulesError"));  // the broken packs are other policies
+  }
+  // demo's file broke later: the pack from the first load answers, marked stale.
+  std::ofstream(dir.path() / "demo.json", std::ios::trunc) << "[]";
+  PolicySet later = PolicySet::load({dir.path()});
+  REQUIRE(later.find("demo") == nullptr);
+  const std::string demo_error = later.errors_for("demo").at(0);
+  later.keep(first.find_shared("demo"));
+  HostSession s(later);
+  json a = ask(s, check_request("top secret"));
+  CHECK(a["warnings"].size() == 1);
+  CHECK(a["rulesError"] == json({{"message", demo_error}, {"count", 1}, {"stale", true}}));
+  CHECK(ask(s, {{"id", 1}, {"type", "hello"}})["rulesErrors"] == 13);
+
+  // A long problem is cut, between characters, to kMaxRulesErrorBytes.
+  PolicySet cut;
+  std::string why(600, 'x');
+  why.replace(508, 2, "\xC3\xA9");  // the cut, at 509, falls inside it
+  cut.keep(first.find_shared("demo"), why);
+  a = ask(HostSession(cut), check_request("top secret"));
+  const std::string message = a["rulesError"]["message"];
+  CHECK(message == std::string(508, 'x') + "...");
+  CHECK(message.size() <= postguard::kMaxRulesErrorBytes);
+  CHECK(a["rulesError"]["stale"] == true);
 }
 
 TEST_CASE("session: check returns warnings as W objects", "[session]") {
