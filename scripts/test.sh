@@ -10,11 +10,18 @@ cmake --build build --parallel "$jobs"
 ctest --test-dir build --output-on-failure --parallel "$jobs"
 # The policy packs' scores on the labelled corpus, printed for the log (ctest gates on them).
 python3 tests/corpus/score.py --postguard build/postguard --rules rules
+# A million checks through one host process: answers right, memory flat, clean exit when the
+# pipe is cut mid-frame (scripts/soak.sh; several minutes).
+bash scripts/soak.sh 1000000 build/postguard-host
 
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPOSTGUARD_SANITIZE=address,undefined
 cmake --build build-asan --parallel "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure --parallel "$jobs"
+# A shorter soak of the sanitized host: LeakSanitizer runs when it exits and a leak changes the
+# exit code the soak checks (its RSS is not compared: ASan's quarantine grows by design).
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  bash scripts/soak.sh 20000 build-asan/postguard-host --no-rss-check
 
 # Fuzz the frame reader and request handling, the rule loader and the engine for a bounded
 # time under ASan and UBSan; a crash fails the run with its input saved (scripts/fuzz.sh).

@@ -1,6 +1,7 @@
 #include "compiled_rules.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 
 #include "entities.h"
@@ -32,6 +33,45 @@ Hits merged(Hits hits) {
   return out;
 }
 
+// Range maximum over a fixed array, and the first index in a range holding at least a value;
+// both O(log n). What near() needs to find the nearest hit without scanning between hits.
+class MaxTree {
+ public:
+  explicit MaxTree(const std::vector<size_t>& values) {
+    while (size_ < values.size()) size_ *= 2;
+    tree_.assign(2 * size_, 0);
+    std::copy(values.begin(), values.end(), tree_.begin() + static_cast<std::ptrdiff_t>(size_));
+    for (size_t i = size_ - 1; i > 0; --i) tree_[i] = std::max(tree_[2 * i], tree_[2 * i + 1]);
+  }
+
+  // The largest value in [lo, hi); 0 when the range is empty.
+  size_t max(size_t lo, size_t hi) const { return max(1, 0, size_, lo, hi); }
+
+  // The first index in [lo, hi) whose value is at least `v`, or `hi` if there is none.
+  size_t first_at_least(size_t lo, size_t hi, size_t v) const {
+    const size_t i = first(1, 0, size_, lo, hi, v);
+    return i < hi ? i : hi;
+  }
+
+ private:
+  size_t max(size_t node, size_t nlo, size_t nhi, size_t lo, size_t hi) const {
+    if (hi <= nlo || nhi <= lo) return 0;
+    if (lo <= nlo && nhi <= hi) return tree_[node];
+    const size_t mid = (nlo + nhi) / 2;
+    return std::max(max(2 * node, nlo, mid, lo, hi), max(2 * node + 1, mid, nhi, lo, hi));
+  }
+  size_t first(size_t node, size_t nlo, size_t nhi, size_t lo, size_t hi, size_t v) const {
+    if (hi <= nlo || nhi <= lo || tree_[node] < v) return SIZE_MAX;
+    if (nhi - nlo == 1) return nlo;
+    const size_t mid = (nlo + nhi) / 2;
+    const size_t left = first(2 * node, nlo, mid, lo, hi, v);
+    return left != SIZE_MAX ? left : first(2 * node + 1, mid, nhi, lo, hi, v);
+  }
+
+  size_t size_ = 1;
+  std::vector<size_t> tree_;
+};
+
 // One post's evaluation: the folded text, its words and the shared scans are computed
 // once, then every rule's matcher tree reads from them.
 class Evaluation {
@@ -40,7 +80,7 @@ class Evaluation {
       : rules_(rules), original_(original), text_(normalize(original)) {
     words_ = breaker.split(text_.folded);
     phrase_hits_ = rules_.phrases.match(text_.folded, words_);
-    regex_scan_ = rules_.regexes->scan(text_.folded);
+    regex_scan_ = rules_.regexes->scan(text_.folded, rules_.screens);
   }
 
   const NormalizedText& text() const { return text_; }
@@ -112,35 +152,51 @@ class Evaluation {
   }
 
   // Each hit of `a` that has a hit of `b` at most `within` words away, joined with the
-  // nearest such hit. Bounded by |a| * log|b| plus the hits inside each window.
+  // nearest such hit (the first in text order among equally near ones; a hit never pairs with
+  // an identical hit). O((|a| + |b|) log |b|) whatever the hits' lengths: one long hit of `b`
+  // (a regex over a whole paragraph) must not make every hit of `a` look at every hit of `b`.
   Hits near(const Hits& a, const Hits& b, int within) const {
     if (a.empty() || b.empty()) return {};
-    const std::vector<WordSpan> as = in_words(a);
-    const std::vector<WordSpan> bs = in_words(b);  // sorted by first: hits are sorted
-    size_t longest_b = 0;
-    for (const WordSpan& s : bs) longest_b = std::max(longest_b, s.last - s.first);
+    const std::vector<WordSpan> bs = in_words(b);  // sorted by hit, so also by first word
+    std::vector<size_t> lasts(bs.size());
+    for (size_t i = 0; i < bs.size(); ++i) lasts[i] = bs[i].last;
+    const MaxTree tree(lasts);
     const auto w = static_cast<size_t>(within);
     Hits out;
-    for (const WordSpan& x : as) {
-      const size_t from = x.first > w + longest_b ? x.first - w - longest_b : 0;
-      auto it = std::lower_bound(bs.begin(), bs.end(), from,
-                                 [](const WordSpan& s, size_t v) { return s.first < v; });
-      std::optional<ByteRange> best;
-      size_t best_gap = 0;
-      for (; it != bs.end() && it->first <= x.last + w; ++it) {
-        size_t gap = 0;  // words strictly between the two hits; 0 when they touch or overlap
-        if (it->first >= x.last) {
-          gap = it->first - x.last;
-        } else if (x.first >= it->last) {
-          gap = x.first - it->last;
-        }
-        if (gap > w || (it->hit.begin == x.hit.begin && it->hit.end == x.hit.end)) continue;
-        if (!best || gap < best_gap) {
-          best = ByteRange{std::min(x.hit.begin, it->hit.begin), std::max(x.hit.end, it->hit.end)};
-          best_gap = gap;
-        }
+    for (const WordSpan& x : in_words(a)) {
+      // Hits of `b` starting at or before x's end; the rest lie wholly after x.
+      const auto p = static_cast<size_t>(
+          std::partition_point(bs.begin(), bs.end(),
+                               [&](const WordSpan& s) { return s.first <= x.last; }) -
+          bs.begin());
+      // Identical hits sit together (b is sorted) and are skipped: [0, s) and [e, p) remain.
+      const auto same = std::equal_range(
+          bs.begin(), bs.end(), WordSpan{0, 0, x.hit},
+          [](const WordSpan& l, const WordSpan& r) { return by_position(l.hit, r.hit); });
+      const size_t s = std::min(static_cast<size_t>(same.first - bs.begin()), p);
+      const size_t e = std::max(s, std::min(static_cast<size_t>(same.second - bs.begin()), p));
+      auto first_reaching = [&](size_t word) {
+        const size_t i = tree.first_at_least(0, s, word);
+        return i < s ? i : tree.first_at_least(e, p, word);
+      };
+      std::optional<size_t> best;
+      size_t gap = 0;  // words strictly between the two hits; 0 when they touch or overlap
+      if (size_t i = first_reaching(x.first); i < p) {
+        best = i;  // reaches x: touches or overlaps it
+      } else if (s > 0 || e < p) {
+        // None reaches x, so every hit before p ends before it: the nearest ends last.
+        const size_t reach = std::max(tree.max(0, s), tree.max(e, p));
+        best = first_reaching(reach);
+        gap = x.first - reach;
       }
-      if (best) out.push_back(*best);
+      if (p < bs.size() && (!best || bs[p].first - x.last < gap)) {
+        best = p;
+        gap = bs[p].first - x.last;
+      }
+      if (best && gap <= w) {
+        const ByteRange& y = bs[*best].hit;
+        out.push_back({std::min(x.hit.begin, y.begin), std::max(x.hit.end, y.end)});
+      }
     }
     std::sort(out.begin(), out.end(), by_position);
     return out;
@@ -245,12 +301,11 @@ bool applies(const CompiledRule& r, const CheckOptions& o) {
          std::find(r.platforms.begin(), r.platforms.end(), o.platform) != r.platforms.end();
 }
 
-bool overlaps_any(const ByteRange& h, const Hits& sorted) {
-  for (const ByteRange& e : sorted) {
-    if (e.begin >= h.end) break;
-    if (e.end > h.begin) return true;
-  }
-  return false;
+// `merged` is sorted and disjoint, so its ends increase too: one binary search per hit.
+bool overlaps_any(const ByteRange& h, const Hits& merged) {
+  auto it = std::partition_point(merged.begin(), merged.end(),
+                                 [&](const ByteRange& e) { return e.end <= h.begin; });
+  return it != merged.end() && it->begin < h.end;
 }
 
 }  // namespace

@@ -61,6 +61,7 @@ class CompiledRules {
  public:
   PhraseIndex phrases;
   std::shared_ptr<RegexBank> regexes;  // shared by every policy of a PolicySet
+  std::vector<int> screens;            // the screens of `regexes` this policy's patterns are in
   std::vector<MatcherNode> nodes;
   std::vector<CompiledRule> rules;
 

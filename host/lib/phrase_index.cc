@@ -52,6 +52,12 @@ void add_hit(std::vector<ByteRange>& out, ByteRange hit) {
   }
 }
 
+// Only a post word with an elision, a possessive or an @ has a bare form different from
+// itself, and what it reaches beyond what its bare form reaches has one of these in its text.
+bool special_label(std::string_view label) {
+  return label.find('\'') != std::string_view::npos || label.starts_with('@');
+}
+
 }  // namespace
 
 PhraseIndex::PhraseIndex() : nodes_(1) {}
@@ -129,6 +135,62 @@ std::vector<std::vector<ByteRange>> PhraseIndex::match(
     }
   }
   return hits;
+}
+
+uint64_t PhraseIndex::max_lookups_per_word() const {
+  // cost[n]: lookups of a walk that has entered node n, for the worst rest of the post. A
+  // child's id is always higher than its parent's, so one pass from the end sees children
+  // first. A word enters at most one exact child and a chain of wildcard children (each a
+  // prefix of the next), plus, through its bare form, children whose text is special_label().
+  // Every node but the root has one parent edge; wildcard edges are few and kept per parent.
+  struct Parent {
+    int node = -1;
+    bool special = false;
+  };
+  std::vector<Parent> exact_parent(nodes_.size());
+  std::vector<std::vector<std::string_view>> wildcard_labels(nodes_.size());
+  for (const auto& [key, child] : exact_) {
+    Parent& p = exact_parent[static_cast<size_t>(child)];
+    std::memcpy(&p.node, key.data(), sizeof p.node);
+    p.special = special_label(std::string_view(key).substr(sizeof p.node));
+  }
+  for (const auto& [key, child] : prefix_) {
+    int node;
+    std::memcpy(&node, key.data(), sizeof node);
+    wildcard_labels[static_cast<size_t>(node)].push_back(std::string_view(key).substr(sizeof node));
+  }
+  constexpr uint64_t kSaturated = uint64_t{1} << 48;
+  std::vector<uint64_t> cost(nodes_.size(), 0);
+  std::vector<uint64_t> best_exact(nodes_.size(), 0), best_special(nodes_.size(), 0);
+  std::string key;
+  for (size_t n = nodes_.size(); n-- > 0;) {
+    const std::vector<uint32_t>& lengths = nodes_[n].prefix_lengths;
+    uint64_t chain_best[2] = {0, 0};  // [0]: any wildcard children; [1]: special ones only
+    for (std::string_view q : wildcard_labels[n]) {
+      uint64_t chain[2] = {0, 0};
+      for (uint32_t len : lengths) {
+        if (len > q.size()) continue;
+        set_node(key, static_cast<int>(n));
+        key.append(q.substr(0, len));
+        auto it = prefix_.find(key);
+        if (it == prefix_.end()) continue;
+        const uint64_t c = cost[static_cast<size_t>(it->second)];
+        chain[0] += c;
+        if (special_label(q.substr(0, len))) chain[1] += c;
+      }
+      chain_best[0] = std::max(chain_best[0], chain[0]);
+      chain_best[1] = std::max(chain_best[1], chain[1]);
+    }
+    const uint64_t own = 2 * (1 + lengths.size());
+    cost[n] =
+        std::min(kSaturated, own + best_exact[n] + chain_best[0] + best_special[n] + chain_best[1]);
+    if (const Parent& p = exact_parent[n]; p.node >= 0) {
+      const auto parent = static_cast<size_t>(p.node);
+      best_exact[parent] = std::max(best_exact[parent], cost[n]);
+      if (p.special) best_special[parent] = std::max(best_special[parent], cost[n]);
+    }
+  }
+  return cost[kRoot];
 }
 
 }  // namespace postguard

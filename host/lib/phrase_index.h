@@ -14,6 +14,11 @@
 //
 // Cost per post: for each word, one walk down the trie that stops as soon as no phrase
 // continues, so thousands of phrases sharing a first word ("my ...") cost no more than one.
+// A walk can branch, though: "confidential" enters both "confiden*" and "confidential*", and
+// phrases built to overlap through wildcards could make one word continue thousands of them.
+// max_lookups_per_word() bounds that over every possible post, and the rule compiler refuses
+// a policy whose bound is over kMaxLookupsPerWord, so a check costs at most that many lookups
+// per word.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +43,10 @@ class PhraseIndex {
   int add_list();
   void add_phrase(int list, std::vector<PhraseWord> words);
   int list_count() const { return list_count_; }
+
+  // The most hash lookups match() can make for one start word, over all posts.
+  uint64_t max_lookups_per_word() const;
+  static constexpr uint64_t kMaxLookupsPerWord = 2000;
 
   // `words` are the word tokens of `folded`, in order (WordBreaker::split).
   std::vector<std::vector<ByteRange>> match(std::string_view folded,

@@ -15,6 +15,8 @@ using nlohmann::json;
 
 constexpr int kMaxMatcherDepth = 8;
 constexpr size_t kMaxPhrasesPerList = 20000;
+// A post's word starts a walk through the phrase trie that is at most this deep.
+constexpr size_t kMaxPhraseWords = 16;
 constexpr int kMaxNearWithin = 50;
 constexpr int kMinExamplesEach = 2;
 
@@ -104,6 +106,36 @@ class Compiler {
       }
       rule(r, w, intake, i);
     }
+  }
+
+  // Refuses phrase lists that together let one word of a post cost more than
+  // PhraseIndex::kMaxLookupsPerWord lookups, and names the list that costs most on its own.
+  void phrase_cost() {
+    const uint64_t total = out_.phrases.max_lookups_per_word();
+    if (total <= PhraseIndex::kMaxLookupsPerWord || lists_.empty()) return;
+    const PhraseList* worst = &lists_.front();
+    uint64_t worst_cost = 0;
+    for (const PhraseList& l : lists_) {
+      PhraseIndex alone;
+      const int id = alone.add_list();
+      for (const json& p : *l.phrases) {
+        if (!p.is_string()) continue;
+        if (auto it = cache_->words.find(p.get<std::string>()); it != cache_->words.end()) {
+          alone.add_phrase(id, it->second);
+        }
+      }
+      if (const uint64_t c = alone.max_lookups_per_word(); c > worst_cost) {
+        worst = &l;
+        worst_cost = c;
+      }
+    }
+    problem(worst->where,
+            worst->at +
+                ": phrases: too many phrases overlap through wildcards: one word of a "
+                "post can take up to " +
+                std::to_string(total) + " steps through the policy's phrases (this list alone: " +
+                std::to_string(worst_cost) + "), more than " +
+                std::to_string(PhraseIndex::kMaxLookupsPerWord));
   }
 
  private:
@@ -393,6 +425,7 @@ class Compiler {
     }
     MatcherNode n = node_of(MatcherKind::phrases);
     n.list = out_.phrases.add_list();
+    lists_.push_back({w, at, &v});
     for (const json& p : v) {
       if (!p.is_string()) {
         problem(w, at + ": phrases must be strings, found " + p.dump());
@@ -436,6 +469,13 @@ class Compiler {
     }
     if (words.empty()) {
       problem(w, at + ": phrase " + in_quotes(phrase) + " has no words to match");
+      return std::nullopt;
+    }
+    if (words.size() > kMaxPhraseWords) {
+      problem(w, at + ": phrase " +
+                     in_quotes(phrase.size() > 40 ? phrase.substr(0, 40) + "..." : phrase) +
+                     " has " + std::to_string(words.size()) + " words, more than " +
+                     std::to_string(kMaxPhraseWords));
       return std::nullopt;
     }
     cache_->words.emplace(phrase, words);
@@ -572,7 +612,14 @@ class Compiler {
     return add_node(std::move(n));
   }
 
+  struct PhraseList {
+    Where where;
+    std::string at;
+    const json* phrases;
+  };
+
   CompiledRules& out_;
+  std::vector<PhraseList> lists_;
   WordBreaker breaker_;
   PhraseCache own_cache_;
   PhraseCache* cache_;
@@ -727,16 +774,23 @@ static CompileResult compile_policy_unguarded(const RuleFile& file, const Shared
   CompileResult result;
   const PackHeader h = header(file, "policy", c);
   if (h.ok) {
+    compiled->regexes->start_screen();
     extends(file, h.id, shared, c);
     Intake own;
     own.required_prefix = h.id + ".";
     c.rules_of(file, rules_of(file), own);
+    c.phrase_cost();
     if (Expected<bool> ok = own_bank ? compiled->regexes->compile() : Expected<bool>(true); !ok) {
       c.problem({&file, 1, ""}, ok.error().message);
     }
   }
   result.problems = std::move(c.problems);
   if (!result.problems.empty()) return result;
+  std::vector<int> patterns;
+  for (const MatcherNode& n : compiled->nodes) {
+    if (n.kind == MatcherKind::regex) patterns.push_back(n.list);
+  }
+  compiled->screens = compiled->regexes->screens_of(patterns);
   PolicyInfo info;
   info.id = h.id;
   info.name = string_or_empty(file.json, "name");
@@ -769,6 +823,7 @@ static std::vector<std::string> validate_shared_pack_unguarded(const RuleFile& f
     in.shared = true;
     in.clause = "(set by the extending policy)";
     c.rules_of(file, rules_of(file), in);
+    c.phrase_cost();
     if (Expected<bool> ok = compiled.regexes->compile(); !ok) {
       c.problem({&file, 1, ""}, ok.error().message);
     }
