@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   nlohmann-json3-dev libicu-dev libboost-program-options-dev libspdlog-dev catch2 libre2-dev
-  python3 clang libclang-rt-14-dev
+  python3 clang clang-format libclang-rt-14-dev
   dpkg-dev fakeroot rpm lintian file shellcheck
   wixl msitools g++-mingw-w64-x86-64-posix
   chromium firefox-esr fonts-dejavu-core

@@ -7,8 +7,8 @@
 
 #include "cli.h"
 #include "cli_commands.h"
-#include "utf.h"
 #include "error_codes.h"
+#include "utf.h"
 
 namespace postguard::cli {
 namespace {

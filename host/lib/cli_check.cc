@@ -7,8 +7,8 @@
 
 #include "cli.h"
 #include "cli_commands.h"
-#include "utf.h"
 #include "cli_text_report.h"
+#include "utf.h"
 
 namespace postguard::cli {
 namespace {

@@ -5,7 +5,6 @@
 #include <iterator>
 #include <system_error>
 
-
 #include "cli_commands.h"
 
 namespace postguard::cli {

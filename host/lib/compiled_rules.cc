@@ -209,7 +209,7 @@ class Evaluation {
 
   Hits count(Entity what, int max) {
     const Entities& e = entities();
-    const Hits& list = what == Entity::hashtags  ? e.hashtags
+    const Hits& list = what == Entity::hashtags   ? e.hashtags
                        : what == Entity::mentions ? e.mentions
                                                   : e.urls;
     const auto limit = static_cast<size_t>(max);

@@ -17,15 +17,15 @@
 namespace postguard {
 
 enum class MatcherKind {
-  phrases,           // list: PhraseIndex list id
-  regex,             // list: RegexBank pattern id
-  near,              // children[0..1], number = max words between
-  any,               // children
-  all,               // children; hits of children[0]
-  requires_,         // children[0] = when, children[1] = requires
-  count,             // entity, number = max
-  words_per_hashtag, // number = max words
-  length,            // measure, number = max
+  phrases,            // list: PhraseIndex list id
+  regex,              // list: RegexBank pattern id
+  near,               // children[0..1], number = max words between
+  any,                // children
+  all,                // children; hits of children[0]
+  requires_,          // children[0] = when, children[1] = requires
+  count,              // entity, number = max
+  words_per_hashtag,  // number = max words
+  length,             // measure, number = max
 };
 
 enum class Entity { hashtags, mentions, urls };

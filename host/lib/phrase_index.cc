@@ -18,9 +18,8 @@ std::string_view word_at(std::string_view folded, ByteRange r) {
 std::string_view bare_word(std::string_view token) {
   // ICU keeps the @ of a mention in the word; "@IOM" should match the phrase "iom".
   if (token.size() > 1 && token.front() == '@') token.remove_prefix(1);
-  static constexpr std::string_view kElisions[] = {"jusqu'", "lorsqu'", "puisqu'", "qu'", "l'",
-                                                   "d'",      "j'",      "m'",      "n'",  "s'",
-                                                   "t'",      "c'"};
+  static constexpr std::string_view kElisions[] = {
+      "jusqu'", "lorsqu'", "puisqu'", "qu'", "l'", "d'", "j'", "m'", "n'", "s'", "t'", "c'"};
   if (token.find('\'') != std::string_view::npos) {
     for (std::string_view e : kElisions) {
       if (token.size() > e.size() && token.starts_with(e)) {
@@ -104,8 +103,8 @@ void PhraseIndex::children_of(int node, std::string_view word, std::string& key,
   }
 }
 
-std::vector<std::vector<ByteRange>> PhraseIndex::match(
-    std::string_view folded, const std::vector<ByteRange>& words) const {
+std::vector<std::vector<ByteRange>> PhraseIndex::match(std::string_view folded,
+                                                       const std::vector<ByteRange>& words) const {
   std::vector<std::vector<ByteRange>> hits(static_cast<size_t>(list_count_));
   std::vector<std::string_view> tokens, bares;
   tokens.reserve(words.size());

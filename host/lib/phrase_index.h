@@ -32,7 +32,7 @@
 namespace postguard {
 
 struct PhraseWord {
-  std::string text;  // folded
+  std::string text;     // folded
   bool prefix = false;  // written "word*": matches any word starting with text
 };
 

@@ -18,10 +18,10 @@
 namespace postguard {
 
 struct PolicyInfo {
-  std::string id;       // "iet"
-  std::string name;     // "IET volunteers and members"
-  std::string source;   // the policy document, by title and version
-  std::string path;     // the file it was loaded from
+  std::string id;      // "iet"
+  std::string name;    // "IET volunteers and members"
+  std::string source;  // the policy document, by title and version
+  std::string path;    // the file it was loaded from
   std::size_t rule_count = 0;
 };
 

@@ -5,8 +5,8 @@
 #include <map>
 #include <optional>
 
-#include "rule_compiler.h"
 #include "regex_bank.h"
+#include "rule_compiler.h"
 #include "rule_file.h"
 
 #ifdef _WIN32

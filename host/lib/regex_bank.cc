@@ -150,8 +150,8 @@ RegexBank::Scan RegexBank::scan(std::string_view folded, const std::vector<int>&
   return s;
 }
 
-std::vector<ByteRange> RegexBank::find_all(const Scan& scan, int id,
-                                           std::string_view folded) const {
+std::vector<ByteRange> RegexBank::find_all(const Scan& scan, int id, std::string_view folded,
+                                           size_t* bytes_searched) const {
   std::vector<ByteRange> hits;
   const auto index = static_cast<size_t>(id);
   if (index >= patterns_.size() || !scan.matched[index]) return hits;
@@ -173,6 +173,7 @@ std::vector<ByteRange> RegexBank::find_all(const Scan& scan, int id,
       size_t end = n - pos <= window ? n : pos + window;
       while (end > pos && end < n && continuation_byte(folded[end])) --end;
       found = re.Match(text, pos, end, RE2::UNANCHORED, &m, 1);
+      if (bytes_searched != nullptr) *bytes_searched += end - pos;
       if (end == n) break;
       // Each failed try costs at most its window and windows double, so the search from
       // `pos` costs at most about twice the stretch it finally looked at.

@@ -63,13 +63,13 @@ struct Where {
 
 // How the rules of one file are taken into the policy being compiled.
 struct Intake {
-  std::string required_prefix;       // "iet." for a policy's own rules; "" for shared ones
-  std::string id_prefix;             // "iet." prepended to a shared rule's id
-  bool shared = false;               // shared rules take their clause from `extends`
-  std::string clause;                // clause for shared rules
-  std::map<std::string, std::string> clauses;   // per shared rule id
-  std::map<std::string, Severity> severities;   // per shared rule id
-  std::set<std::string> exclude;                // shared rule ids left out
+  std::string required_prefix;  // "iet." for a policy's own rules; "" for shared ones
+  std::string id_prefix;        // "iet." prepended to a shared rule's id
+  bool shared = false;          // shared rules take their clause from `extends`
+  std::string clause;           // clause for shared rules
+  std::map<std::string, std::string> clauses;  // per shared rule id
+  std::map<std::string, Severity> severities;  // per shared rule id
+  std::set<std::string> exclude;               // shared rule ids left out
 };
 
 class Compiler {
@@ -143,8 +143,8 @@ class Compiler {
 
   void rule(const json& r, Where w, const Intake& intake, size_t index) {
     static const std::set<std::string> kKeys = {
-        "id",     "category", "severity", "roles", "platforms", "message", "clause",
-        "suggestion", "fix",  "match",    "unless", "except",   "examples", "note"};
+        "id",         "category", "severity", "roles",  "platforms", "message",  "clause",
+        "suggestion", "fix",      "match",    "unless", "except",    "examples", "note"};
     CompiledRule c;
     const json* id = field(r, "id", w, json::value_t::string);
     if (!id) {
@@ -191,8 +191,9 @@ class Compiler {
     if (const json* s = field(r, "suggestion", w, json::value_t::string)) c.suggestion = *s;
     if (intake.shared) {
       if (r.contains("clause")) {
-        problem(w, "a shared rule takes its clause from the policy's \"extends\" entry; "
-                   "remove \"clause\"");
+        problem(w,
+                "a shared rule takes its clause from the policy's \"extends\" entry; "
+                "remove \"clause\"");
       }
       auto it = intake.clauses.find(own_id);
       c.clause = it != intake.clauses.end() ? it->second : intake.clause;
@@ -363,14 +364,10 @@ class Compiler {
       return -1;
     }
     static const std::vector<std::pair<std::string, std::set<std::string>>> kShapes = {
-        {"phrases", {}},
-        {"regex", {}},
-        {"near", {"within"}},
-        {"any", {}},
-        {"all", {}},
-        {"when", {"requires", "satisfiedByProfile"}},
-        {"count", {"max"}},
-        {"wordsPerHashtag", {}},
+        {"phrases", {}},      {"regex", {}},
+        {"near", {"within"}}, {"any", {}},
+        {"all", {}},          {"when", {"requires", "satisfiedByProfile"}},
+        {"count", {"max"}},   {"wordsPerHashtag", {}},
         {"length", {"max"}},
     };
     const std::pair<std::string, std::set<std::string>>* shape = nullptr;
@@ -460,8 +457,8 @@ class Compiler {
       words.push_back(std::move(pw));
     }
     for (size_t i = 0; i < folded.size(); ++i) {
-      const bool ends_word = std::any_of(ranges.begin(), ranges.end(),
-                                         [&](const ByteRange& r) { return r.end == i; });
+      const bool ends_word =
+          std::any_of(ranges.begin(), ranges.end(), [&](const ByteRange& r) { return r.end == i; });
       if (folded[i] == '*' && !ends_word) {
         problem(w, at + ": phrase " + in_quotes(phrase) + ": '*' must end a word");
         return std::nullopt;
@@ -635,9 +632,9 @@ struct PackHeader {
 
 // Checks the keys every pack has; `kind` is "policy" or "shared".
 PackHeader header(const RuleFile& f, const std::string& kind, Compiler& c) {
-  static const std::set<std::string> kKeys = {"$schema", "format", "id",      "kind",
-                                               "name",    "source", "extends", "rules",
-                                               "description", "version"};
+  static const std::set<std::string> kKeys = {"$schema",     "format", "id",      "kind",
+                                              "name",        "source", "extends", "rules",
+                                              "description", "version"};
   PackHeader h;
   const Where top{&f, 1, ""};
   if (!f.json.is_object()) {
@@ -646,7 +643,8 @@ PackHeader header(const RuleFile& f, const std::string& kind, Compiler& c) {
     return h;
   }
   for (const auto& [key, value] : f.json.items()) {
-    if (!kKeys.contains(key)) c.problem({&f, f.line_of("\"" + key + "\""), ""}, "unknown key " + in_quotes(key));
+    if (!kKeys.contains(key))
+      c.problem({&f, f.line_of("\"" + key + "\""), ""}, "unknown key " + in_quotes(key));
   }
   auto line_of = [&](const char* key) { return f.line_of(std::string("\"") + key + "\""); };
   if (!f.json.contains("format") || f.json["format"] != 1) {
@@ -662,9 +660,9 @@ PackHeader header(const RuleFile& f, const std::string& kind, Compiler& c) {
     c.problem({&f, line_of("id"), ""}, "\"id\" must be a-z, 0-9 and '-'");
     h.ok = false;
   } else if (f.path.stem() != id) {
-    c.problem({&f, line_of("id"), ""},
-              "\"id\" is " + in_quotes(id) + " but the file is named " + in_quotes(f.path.filename().string()) +
-                  "; name it " + in_quotes(id + ".json"));
+    c.problem({&f, line_of("id"), ""}, "\"id\" is " + in_quotes(id) + " but the file is named " +
+                                           in_quotes(f.path.filename().string()) + "; name it " +
+                                           in_quotes(id + ".json"));
     h.ok = false;
   }
   h.id = id;
@@ -710,12 +708,15 @@ void extends(const RuleFile& f, const std::string& policy_id, const SharedPackLo
     w.line = f.line_at(cursor);
     for (const auto& [key, value] : e.items()) {
       static const std::set<std::string> kKeys = {"pack", "clause", "clauses", "exclude",
-                                                   "severity"};
-      if (!kKeys.contains(key)) c.problem(w, "extends " + in_quotes(pack) + ": unknown key " + in_quotes(key));
+                                                  "severity"};
+      if (!kKeys.contains(key))
+        c.problem(w, "extends " + in_quotes(pack) + ": unknown key " + in_quotes(key));
     }
-    if (!e.contains("clause") || !e["clause"].is_string() || e["clause"].get<std::string>().empty()) {
-      c.problem(w, "extends " + in_quotes(pack) + ": needs \"clause\", the section of this "
-                   "policy that the shared rules enforce");
+    if (!e.contains("clause") || !e["clause"].is_string() ||
+        e["clause"].get<std::string>().empty()) {
+      c.problem(w, "extends " + in_quotes(pack) +
+                       ": needs \"clause\", the section of this "
+                       "policy that the shared rules enforce");
       continue;
     }
     const RuleFile* shared = lookup(pack);
@@ -808,8 +809,9 @@ CompileResult compile_policy(const RuleFile& file, const SharedPackLookup& share
   try {
     return compile_policy_unguarded(file, shared, std::move(regexes), cache);
   } catch (const nlohmann::json::exception& e) {
-    return CompileResult{nullptr, {file.path.string() + ": a value has the wrong type (" +
-                                   std::string(e.what()) + ")"}};
+    return CompileResult{
+        nullptr,
+        {file.path.string() + ": a value has the wrong type (" + std::string(e.what()) + ")"}};
   }
 }
 

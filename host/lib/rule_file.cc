@@ -42,7 +42,8 @@ Expected<RuleFile> parse_rule_file(std::filesystem::path path, std::string text)
     std::string what = e.what();
     // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 3, column 5: ";
     // we give the position ourselves in path:line:column form.
-    if (const size_t colon = what.find(": ", what.find("parse error")); colon != std::string::npos) {
+    if (const size_t colon = what.find(": ", what.find("parse error"));
+        colon != std::string::npos) {
       what = what.substr(colon + 2);
     }
     return Error{where + ":" + std::to_string(line) + ":" + std::to_string(column) +

@@ -171,14 +171,17 @@ int main(int argc, char** argv) {
   }
   std::printf("policy %s: %zu rules, all packs loaded and compiled in %.2f ms\n", policy.c_str(),
               p->info().rule_count, load_ms);
-  std::printf("check, 280-char post:   median %.2f us\n", bench_check(*p, post_of_length(280), 20000));
-  std::printf("check, 5000-char post:  median %.2f us\n", bench_check(*p, post_of_length(5000), 2000));
+  std::printf("check, 280-char post:   median %.2f us\n",
+              bench_check(*p, post_of_length(280), 20000));
+  std::printf("check, 5000-char post:  median %.2f us\n",
+              bench_check(*p, post_of_length(5000), 2000));
 
   // Process start to first answer, over fresh processes.
   std::vector<double> start_ms;
   long peak_kb = 0;
-  nlohmann::json check = {{"id", 1}, {"type", "check"}, {"text", post_of_length(280)},
-                                {"policy", policy}, {"platform", "twitter"}, {"role", "personal"}};
+  nlohmann::json check = {
+      {"id", 1},          {"type", "check"},       {"text", post_of_length(280)},
+      {"policy", policy}, {"platform", "twitter"}, {"role", "personal"}};
   for (int i = 0; i < 20; ++i) {
     const auto t0 = Clock::now();
     Host h = spawn(host, rules);
@@ -203,7 +206,8 @@ int main(int argc, char** argv) {
         round_trip(h, check.dump());
         rt.push_back(std::chrono::duration<double, std::micro>(Clock::now() - r0).count());
       }
-      std::printf("host round trip (280-char check through the pipe): median %.1f us\n", median(rt));
+      std::printf("host round trip (280-char check through the pipe): median %.1f us\n",
+                  median(rt));
     }
     close(h.to);
     close(h.from);

@@ -709,8 +709,7 @@ TEST_CASE("cli binary: main passes arguments, stdin and the exit code through", 
 }
 
 }  // namespace
-TEST_CASE("cli: --batch answers a number too large for a double as bad JSON and goes on",
-          "[cli]") {
+TEST_CASE("cli: --batch answers a number too large for a double as bad JSON and goes on", "[cli]") {
   CliFixture f;
   const Result r = f.run({"check", "--batch", "-", "--policy", "demo", "--rules", f.rules()},
                          "{\"id\": 1e999, \"text\": \"top secret\"}\n"

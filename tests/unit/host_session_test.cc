@@ -13,8 +13,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "test_support.h"
 #include <nlohmann/json.hpp>
+#include "test_support.h"
 
 #include "error_codes.h"
 #include "frame.h"
@@ -484,7 +484,8 @@ TEST_CASE("session: truncation holds at any cap", "[session]") {
 TEST_CASE("session: a number too large for a double is bad JSON and the host goes on",
           "[session]") {
   const HostSession s(demo_policies());
-  const json a = answer(s, R"({"id": 1, "type": "check", "text": "x", "policy": "demo", "n": 1e999})");
+  const json a =
+      answer(s, R"({"id": 1, "type": "check", "text": "x", "policy": "demo", "n": 1e999})");
   CHECK(a["type"] == "error");
   CHECK(a["code"] == "bad-json");
   CHECK(answer(s, check_request("top secret").dump())["type"] == "result");

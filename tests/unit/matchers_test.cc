@@ -53,7 +53,8 @@ TEST_CASE("phrases match whole words, folded", "[matchers][phrases]") {
 
 TEST_CASE("phrases ignore accents and map spans past emoji and CJK", "[matchers][phrases]") {
   auto p = one_rule(R"({"phrases": ["reunion confidentielle", "草案"]})");
-  CHECK(flagged(*p, "👩🏽‍💻 Réunion confidentielle demain") == Words{"Réunion confidentielle"});
+  CHECK(flagged(*p, "👩🏽‍💻 Réunion confidentielle demain") ==
+        Words{"Réunion confidentielle"});
   CHECK(flagged(*p, "🇨🇭 Reu\u0301nion confidentielle") == Words{"Reu\u0301nion confidentielle"});
   const std::string text = "😀 草案 ok";
   std::vector<Warning> ws = p->check(text, {});
@@ -94,7 +95,8 @@ TEST_CASE("regex runs on folded text", "[matchers][regex]") {
 }
 
 TEST_CASE("near finds two matchers within N words, either order", "[matchers][near]") {
-  auto p = one_rule(R"({"near": [{"phrases": ["voted"]}, {"phrases": ["against", "in favour"]}], "within": 3})");
+  auto p = one_rule(
+      R"({"near": [{"phrases": ["voted"]}, {"phrases": ["against", "in favour"]}], "within": 3})");
   CHECK(flagged(*p, "France voted strongly against it") == Words{"voted strongly against"});
   CHECK(flagged(*p, "Against all odds, Japan voted") == Words{"Against all odds, Japan voted"});
   CHECK(flagged(*p, "we voted, then went home, had dinner, and argued against it").empty());
@@ -104,7 +106,8 @@ TEST_CASE("near finds two matchers within N words, either order", "[matchers][ne
 TEST_CASE("any is a union, all needs every part", "[matchers][any][all]") {
   auto any = one_rule(R"({"any": [{"phrases": ["secret"]}, {"regex": "\\bnda\\b"}]})");
   CHECK(flagged(*any, "NDA says secret") == Words{"NDA", "secret"});
-  auto all = one_rule(R"({"all": [{"phrases": ["photo", "pic"]}, {"phrases": ["kids", "students"]}]})");
+  auto all =
+      one_rule(R"({"all": [{"phrases": ["photo", "pic"]}, {"phrases": ["kids", "students"]}]})");
   CHECK(flagged(*all, "Photo of the kids") == Words{"Photo"});
   CHECK(flagged(*all, "Photo of the team").empty());
   CHECK(flagged(*all, "The kids had fun").empty());

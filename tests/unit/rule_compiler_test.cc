@@ -30,8 +30,10 @@ TEST_CASE("pack header problems", "[rules][errors]") {
   CHECK(problems_of(R"({"format": 1, "id": "x", "kind": "policy", "name": "n", "source": "s"})") ==
         std::vector<std::string>{
             "t.json:1: \"id\" is 'x' but the file is named 't.json'; name it 'x.json'"});
-  CHECK(problems_of(R"({"format": 1, "id": "t", "kind": "policy", "name": "n", "source": "s", "rulez": []})") ==
-        std::vector<std::string>{"t.json:1: unknown key 'rulez'"});
+  CHECK(
+      problems_of(
+          R"({"format": 1, "id": "t", "kind": "policy", "name": "n", "source": "s", "rulez": []})") ==
+      std::vector<std::string>{"t.json:1: unknown key 'rulez'"});
 }
 
 TEST_CASE("rule problems name the file line and rule", "[rules][errors]") {
@@ -64,8 +66,9 @@ TEST_CASE("matcher shape problems", "[rules][errors]") {
   CHECK(one(R"({"near": [{"phrases": ["a"]}, {"phrases": ["b"]}], "within": 500})") ==
         "t.json:1: rule 't.r': match: \"near\" needs \"within\": a whole number of words from 0 "
         "to 50");
-  CHECK(one(R"({"phrases": ["ab*"]})") ==
-        "t.json:1: rule 't.r': match: phrase 'ab*': a wildcard needs at least 3 letters before '*'");
+  CHECK(
+      one(R"({"phrases": ["ab*"]})") ==
+      "t.json:1: rule 't.r': match: phrase 'ab*': a wildcard needs at least 3 letters before '*'");
   CHECK(one(R"({"phrases": ["!!!"]})") ==
         "t.json:1: rule 't.r': match: phrase '!!!' has no words to match");
   CHECK(one(R"({"count": "likes", "max": 1})") ==
@@ -76,14 +79,15 @@ TEST_CASE("matcher shape problems", "[rules][errors]") {
         "t.json:1: rule 't.r': match: a \"when\" matcher needs \"requires\"");
   CHECK(one(R"({"phrases": ["a"], "within": 2})") ==
         "t.json:1: rule 't.r': match: unknown key 'within' in a 'phrases' matcher");
-  CHECK(one(R"({"all": [{"all": [{"all": [{"all": [{"all": [{"all": [{"all": [{"all": [{"phrases": ["a"]}]}]}]}]}]}]}]}]})") ==
-        "t.json:1: rule 't.r': match.all[0].all[0].all[0].all[0].all[0].all[0].all[0].all[0]: "
-        "matchers nest deeper than 8");
+  CHECK(
+      one(R"({"all": [{"all": [{"all": [{"all": [{"all": [{"all": [{"all": [{"all": [{"phrases": ["a"]}]}]}]}]}]}]}]}]})") ==
+      "t.json:1: rule 't.r': match.all[0].all[0].all[0].all[0].all[0].all[0].all[0].all[0]: "
+      "matchers nest deeper than 8");
 }
 
 TEST_CASE("duplicate ids and wrong prefixes are refused", "[rules][errors]") {
-  std::vector<std::string> p = problems_of(
-      pack_json(rule_json("a", R"({"phrases": ["x"]})") + "," + rule_json("a", R"({"phrases": ["y"]})")));
+  std::vector<std::string> p = problems_of(pack_json(rule_json("a", R"({"phrases": ["x"]})") + "," +
+                                                     rule_json("a", R"({"phrases": ["y"]})")));
   CHECK(p == std::vector<std::string>{"t.json:2: rule 't.a': duplicate rule id 't.a'"});
   std::string other = rule_json("a", R"({"phrases": ["x"]})");
   other.replace(other.find("t.a"), 3, "u.a");
@@ -93,7 +97,8 @@ TEST_CASE("duplicate ids and wrong prefixes are refused", "[rules][errors]") {
 
 TEST_CASE("shared packs are extended with the policy's clause and overrides", "[rules][shared]") {
   TempDir dir;
-  dir.write("shared/common.json", R"({"format": 1, "id": "common", "kind": "shared", "name": "Common",
+  dir.write("shared/common.json",
+            R"({"format": 1, "id": "common", "kind": "shared", "name": "Common",
     "rules": [
       {"id": "conduct.rude", "category": "conduct", "severity": "warning", "message": "m",
        "suggestion": "s", "match": {"phrases": ["idiot"]},
@@ -114,10 +119,11 @@ TEST_CASE("shared packs are extended with the policy's clause and overrides", "[
   CHECK(ws[0].clause == "Test policy, 4");
 
   dir.write("t.json", pack_json("", R"( "extends": [{"pack": "nope", "clause": "c"}],)"));
-  CHECK(PolicySet::load({dir.path()}).errors() ==
-        std::vector<std::string>{(dir.path() / "t.json").string() +
-                                 ":1: extends 'nope': no shared pack 'nope' (rules/shared/nope.json) "
-                                 "in any rules directory"});
+  CHECK(
+      PolicySet::load({dir.path()}).errors() ==
+      std::vector<std::string>{(dir.path() / "t.json").string() +
+                               ":1: extends 'nope': no shared pack 'nope' (rules/shared/nope.json) "
+                               "in any rules directory"});
 }
 
 TEST_CASE("later rule directories replace packs with the same id", "[rules][search]") {
@@ -133,7 +139,9 @@ TEST_CASE("later rule directories replace packs with the same id", "[rules][sear
 
 TEST_CASE("a broken pack is reported and the others still load", "[rules][search]") {
   TempDir dir;
-  dir.write("good.json", R"({"format": 1, "id": "good", "kind": "policy", "name": "G", "source": "S", "rules": []})");
+  dir.write(
+      "good.json",
+      R"({"format": 1, "id": "good", "kind": "policy", "name": "G", "source": "S", "rules": []})");
   dir.write("bad.json", "{");
   PolicySet set = PolicySet::load({dir.path()});
   CHECK(set.find("good") != nullptr);
@@ -152,16 +160,16 @@ TEST_CASE("validate_rules_path checks a file, a directory and unused shared pack
   CHECK(validate_rules_path(dir.path() / "t.json").empty());
   const std::vector<std::string> errors = validate_rules_path(dir.path());
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0] == (dir.path() / "shared/unused.json").string() +
-                         ":2: rule 'x': unknown category 'nope' (confidentiality, endorsement, "
-                         "copyright, minor-consent, disclaimer, privacy, security, conduct, format)");
+  CHECK(errors[0] ==
+        (dir.path() / "shared/unused.json").string() +
+            ":2: rule 'x': unknown category 'nope' (confidentiality, endorsement, "
+            "copyright, minor-consent, disclaimer, privacy, security, conduct, format)");
   CHECK(validate_rules_path(dir.path() / "nothing.json") ==
         std::vector<std::string>{(dir.path() / "nothing.json").string() +
                                  ": no such file or directory"});
 }
 
-TEST_CASE("a broken pack in a later directory leaves the earlier one in force",
-          "[rules][search]") {
+TEST_CASE("a broken pack in a later directory leaves the earlier one in force", "[rules][search]") {
   TempDir installed, user;
   installed.write("t.json", pack_json(rule_json("a", R"({"phrases": ["alpha"]})")));
   user.write("t.json", "{ broken");

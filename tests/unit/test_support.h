@@ -1,11 +1,11 @@
 // Shared helpers for tests: temporary rule directories and one-call pack compilation.
 #pragma once
 
+#include <unistd.h>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "policy_set.h"
 #include "rule_compiler.h"
@@ -45,7 +45,8 @@ class TempDir {
 
 // A small policy pack "demo" with one confidentiality rule, for tests that need real rules
 // but exact answers: "top secret" and "draft standard" trigger it.
-inline constexpr const char* kDemoPack = R"({"format": 1, "id": "demo", "kind": "policy", "name": "Demo",
+inline constexpr const char* kDemoPack =
+    R"({"format": 1, "id": "demo", "kind": "policy", "name": "Demo",
  "source": "Demo policy", "rules": [
  {"id": "demo.secret", "category": "confidentiality", "severity": "error",
   "message": "Secret stuff.", "clause": "Demo policy, 1", "suggestion": "Remove it.",

@@ -134,7 +134,8 @@ TEST_CASE("byte_offset_of_utf16 maps code point starts and the end only", "[utf]
 TEST_CASE("first_invalid_utf8 points at the start of the first bad sequence", "[utf]") {
   CHECK_FALSE(postguard::utf::first_invalid_utf8("ok é 😀").has_value());
   CHECK(postguard::utf::first_invalid_utf8("ab\xFF") == std::optional<size_t>(2));
-  CHECK(postguard::utf::first_invalid_utf8("é\xED\xA0\x80") == std::optional<size_t>(2));  // surrogate
-  CHECK(postguard::utf::first_invalid_utf8("x\xE2\x82") == std::optional<size_t>(1));      // cut short
-  CHECK(postguard::utf::first_invalid_utf8("\xC0\xAF") == std::optional<size_t>(0));       // overlong
+  CHECK(postguard::utf::first_invalid_utf8("é\xED\xA0\x80") ==
+        std::optional<size_t>(2));                                                     // surrogate
+  CHECK(postguard::utf::first_invalid_utf8("x\xE2\x82") == std::optional<size_t>(1));  // cut short
+  CHECK(postguard::utf::first_invalid_utf8("\xC0\xAF") == std::optional<size_t>(0));   // overlong
 }
