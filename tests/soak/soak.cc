@@ -18,7 +18,6 @@
 // checker runs when the host exits instead, and a leak changes the exit code.
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,7 +43,7 @@
 
 #include <nlohmann/json.hpp>
 
-extern char** environ;
+#include "../support/spawn_with_pipes.h"
 
 namespace {
 
@@ -189,12 +188,7 @@ struct Host {
 };
 
 Host spawn(const std::string& path, const fs::path& rules, const fs::path& scratch) {
-  std::map<std::string, std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string kv = *e;
-    const size_t eq = kv.find('=');
-    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
+  std::map<std::string, std::string> env = postguard::testing::current_environment();
   env.erase("POSTGUARD_RULES_DIR");
   env.erase("POSTGUARD_LOG_TEXT");
   env["POSTGUARD_DATA_DIR"] = rules.string();
@@ -202,37 +196,10 @@ Host spawn(const std::string& path, const fs::path& rules, const fs::path& scrat
   env["XDG_CONFIG_HOME"] = (scratch / "config").string();
   env["XDG_STATE_HOME"] = (scratch / "state").string();
   env["HOME"] = scratch.string();
-  std::vector<std::string> env_s;
-  for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
-  std::vector<char*> envp;
-  for (std::string& s : env_s) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::string arg0 = path, arg1 = "chrome-extension://soak/";
-  char* argv[] = {arg0.data(), arg1.data(), nullptr};
-
-  int in[2], out[2];
-  if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) fail("pipe");
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t def;  // as browsers do: SIGPIPE at its default, fatal, disposition
-  sigemptyset(&def);
-  sigaddset(&def, SIGPIPE);
-  posix_spawnattr_setsigdefault(&attr, &def);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-  Host h;
-  const int rc = posix_spawn(&h.pid, path.c_str(), &fa, &attr, argv, envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
-  ::close(in[0]);
-  ::close(out[1]);
-  if (rc != 0) fail("cannot start " + path + ": " + std::strerror(rc));
-  h.to = in[1];
-  h.from = out[0];
-  return h;
+  const postguard::testing::Spawned s =
+      postguard::testing::spawn_with_pipes({path, "chrome-extension://soak/"}, env);
+  if (s.error != 0) fail("cannot start " + path + ": " + std::strerror(s.error));
+  return Host{s.pid, s.to, s.from};
 }
 
 bool write_all(int fd, const std::string& bytes) {

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,13 +28,12 @@
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
+#include "../support/spawn_with_pipes.h"
 #include "test_support.h"
 
 #ifndef POSTGUARD_HOST_PATH
 #error "POSTGUARD_HOST_PATH must name the postguard-host binary"
 #endif
-
-extern char** environ;
 
 namespace postguard::testing {
 
@@ -104,24 +102,10 @@ class HostProcess {
               const std::vector<std::string>& wrapper = {}) {
     // Our own writes to a host that has exited must fail with EPIPE, not kill the test.
     std::signal(SIGPIPE, SIG_IGN);
-    int in[2], out[2];
-    REQUIRE(::pipe2(in, O_CLOEXEC) == 0);
-    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
-
-    std::vector<std::string> argv_s = wrapper;
-    argv_s.push_back(POSTGUARD_HOST_PATH);
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    argv.reserve(argv_s.size() + 1);
-    for (std::string& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-
-    std::map<std::string, std::string> merged;
-    for (char** e = environ; *e != nullptr; ++e) {
-      std::string kv = *e;
-      auto eq = kv.find('=');
-      if (eq != std::string::npos) merged[kv.substr(0, eq)] = kv.substr(eq + 1);
-    }
+    std::vector<std::string> argv = wrapper;
+    argv.push_back(POSTGUARD_HOST_PATH);
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::map<std::string, std::string> merged = current_environment();
     for (const auto& [k, v] : env) {
       if (v.empty()) {
         merged.erase(k);
@@ -129,36 +113,11 @@ class HostProcess {
         merged[k] = v;
       }
     }
-    std::vector<std::string> env_s;
-    env_s.reserve(merged.size());
-    for (const auto& [k, v] : merged)
-      env_s.push_back(k + '=' + v);  // NOLINT(performance-inefficient-string-concatenation)
-    std::vector<char*> envp;
-    envp.reserve(env_s.size() + 1);
-    for (std::string& e : env_s) envp.push_back(e.data());
-    envp.push_back(nullptr);
-
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    // Browsers start hosts with SIGPIPE at its default (fatal) disposition; so must we, or
-    // the host's own handling would go untested.
-    sigset_t def;
-    sigemptyset(&def);
-    sigaddset(&def, SIGPIPE);
-    posix_spawnattr_setsigdefault(&attr, &def);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-    int rc = posix_spawn(&pid_, argv_s[0].c_str(), &fa, &attr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    ::close(in[0]);
-    ::close(out[1]);
-    to_host_ = in[1];
-    from_host_ = out[0];
-    REQUIRE(rc == 0);
+    const Spawned h = spawn_with_pipes(argv, merged);
+    REQUIRE(h.error == 0);
+    pid_ = h.pid;
+    to_host_ = h.to;
+    from_host_ = h.from;
   }
 
   ~HostProcess() {
