@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "entities.h"
+#include "names.h"
 #include "text_normalizer.h"
 #include "twitter_length.h"
 #include "utf.h"
@@ -125,6 +126,8 @@ class Evaluation {
         return long_hashtags(n.number);
       case MatcherKind::length:
         return too_long(n.measure, n.number);
+      case MatcherKind::names:
+        return names();
     }
     return {};
   }
@@ -247,6 +250,16 @@ class Evaluation {
     return out;
   }
 
+  const Hits& names() {
+    if (!names_) {
+      std::vector<WordSpelling> words;
+      words.reserve(words_.size());
+      for (const ByteRange& w : words_) words.push_back({w, original_of(w)});
+      names_ = find_names(text_.folded, words);
+    }
+    return *names_;
+  }
+
   // The folded byte where the original's UTF-16 offset `u16` has been reached.
   std::optional<uint32_t> byte_at_utf16(uint32_t u16) const {
     auto it = std::lower_bound(text_.src_begin.begin(), text_.src_begin.end(), u16);
@@ -293,6 +306,7 @@ class Evaluation {
   std::vector<Hits> phrase_hits_;
   RegexBank::Scan regex_scan_;
   std::optional<Entities> entities_;
+  std::optional<Hits> names_;
   std::vector<uint32_t> byte_of_utf16_;
 };
 

@@ -26,6 +26,7 @@ enum class MatcherKind {
   count,              // entity, number = max
   words_per_hashtag,  // number = max words
   length,             // measure, number = max
+  names,              // words spelled like names (names.h)
 };
 
 enum class Entity { hashtags, mentions, urls };

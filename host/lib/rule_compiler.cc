@@ -368,7 +368,7 @@ class Compiler {
         {"near", {"within"}}, {"any", {}},
         {"all", {}},          {"when", {"requires", "satisfiedByProfile"}},
         {"count", {"max"}},   {"wordsPerHashtag", {}},
-        {"length", {"max"}},
+        {"length", {"max"}},  {"names", {}},
     };
     const std::pair<std::string, std::set<std::string>>* shape = nullptr;
     for (const auto& s : kShapes) {
@@ -382,7 +382,7 @@ class Compiler {
     }
     if (!shape) {
       problem(w, at + ": a matcher needs one of phrases, regex, near, any, all, when, count, "
-                      "wordsPerHashtag, length");
+                      "wordsPerHashtag, length, names");
       return -1;
     }
     for (const auto& [key, value] : j.items()) {
@@ -407,6 +407,13 @@ class Compiler {
       }
       n.number = v.get<int>();
       return add_node(std::move(n));
+    }
+    if (kind == "names") {
+      if (!v.is_boolean() || !v.get<bool>()) {
+        problem(w, at + ": \"names\" must be true");
+        return -1;
+      }
+      return add_node(node_of(MatcherKind::names));
     }
     return length(j, w, at);
   }
