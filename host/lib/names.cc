@@ -2,6 +2,9 @@
 
 #include <unicode/uchar.h>
 
+#include <algorithm>
+#include <initializer_list>
+
 #include "utf.h"
 
 namespace postguard {
@@ -16,7 +19,17 @@ struct Shape {
 
 bool upper(UChar32 c) { return u_isupper(c) || u_istitle(c); }
 
+// "IET's", "ISO’s": a possessive ending does not make an acronym a name.
+std::string_view without_possessive(std::string_view word) {
+  for (std::string_view end : {"'s", "\u2019s", "'", "\u2019"}) {
+    if (word.size() > end.size() && word.ends_with(end))
+      return word.substr(0, word.size() - end.size());
+  }
+  return word;
+}
+
 Shape shape_of(std::string_view word) {
+  word = without_possessive(word);
   Shape s;
   size_t i = 0;
   bool first = true;
@@ -57,6 +70,26 @@ bool starts_sentence(std::string_view folded, size_t begin) {
   return !(c == ',' || c == '&' || c == ')' || c == '-');
 }
 
+bool one_of(std::string_view folded_word, std::initializer_list<std::string_view> list) {
+  return std::find(list.begin(), list.end(), folded_word) != list.end();
+}
+
+// English days and months are capitalised by spelling rules, not because they name anyone.
+bool calendar_word(std::string_view w) {
+  return one_of(w, {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                    "january", "february", "march", "april", "may", "june", "july", "august",
+                    "september", "october", "november", "december"});
+}
+
+// Words that often open a sentence before a capitalised title ("The Home Secretary", "Our
+// Chair"): they start the sentence, not the name.
+bool determiner(std::string_view w) {
+  return one_of(
+      w, {"the",  "a",     "an",    "our", "my", "your", "their",   "his",     "her", "its", "this",
+          "that", "these", "those", "le",  "la", "les",  "un",      "une",     "el",  "los", "las",
+          "una",  "notre", "nos",   "mon", "ma", "mes",  "nuestro", "nuestra", "mi"});
+}
+
 bool entity(std::string_view folded, const WordSpelling& w) {
   if (w.original.starts_with("@")) return true;
   const size_t b = w.folded.begin;
@@ -81,7 +114,8 @@ std::vector<ByteRange> find_names(std::string_view folded, const std::vector<Wor
   ByteRange pending{};
   for (const WordSpelling& w : words) {
     const Shape s = shape_of(w.original);
-    const bool skip = entity(folded, w) || s.pronoun_i;
+    const std::string_view lower = folded.substr(w.folded.begin, w.folded.end - w.folded.begin);
+    const bool skip = entity(folded, w) || s.pronoun_i || calendar_word(without_possessive(lower));
     const bool capital = !skip && s.starts_upper && s.has_lower;
     const bool name =
         !skip && (s.upper_after_lower || (capital && !starts_sentence(folded, w.folded.begin)));
@@ -98,7 +132,7 @@ std::vector<ByteRange> find_names(std::string_view folded, const std::vector<Wor
       pending_capital = false;
     } else {
       open = false;
-      pending_capital = capital;
+      pending_capital = capital && !determiner(lower);
       pending = w.folded;
     }
   }

@@ -14,8 +14,9 @@
 //   or '-'. At the start of the text, after . ! ? : ; a line break, an emoji or a quote, a
 //   capital says nothing. A sentence-initial capital still joins a name that follows it
 //   ("Kestrel Cargo" at the start of a line is one name).
-// All-capital words (acronyms, shouting: "ISO", "AGAIN") are not names, nor are "I" and its
-// contractions, nor hashtags and @mentions (the entity matchers see those). Consecutive
+// All-capital words (acronyms, shouting: "ISO", "AGAIN", also "IET's") are not names, nor are
+// "I" and its contractions, English days and months, or hashtags and @mentions (the entity
+// matchers see those). A sentence-initial "The", "Our", "La"... never joins a name. Consecutive
 // name-like words separated by one space or a hyphen form one hit ("Mei-Lin Tsao").
 #pragma once
 

@@ -73,6 +73,15 @@ TEST_CASE("names: acronyms, shouting, 'I', hashtags and mentions are not names",
   CHECK(flagged(*p, "so I think I'm right and I’d say so").empty());
   CHECK(flagged(*p, "thanks @BobSmith for #WorldRefugeeDay").empty());
   CHECK(flagged(*p, "all lower case, no names here").empty());
+  CHECK(flagged(*p, "the IET's view and ISO’s reply").empty());
+  CHECK(flagged(*p, "see you in March, or on Monday's call").empty());
+}
+
+TEST_CASE("names: a sentence-initial article or possessive does not join a title",
+          "[matchers][names]") {
+  auto p = rule(R"({"names": true})");
+  CHECK(flagged(*p, "The Home Secretary should know") == Words{"Home Secretary"});
+  CHECK(flagged(*p, "Our Chair said so") == Words{"Chair"});
 }
 
 TEST_CASE("names: inside near, a recommendation of a named brand", "[matchers][names]") {
