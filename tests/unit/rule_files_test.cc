@@ -91,8 +91,8 @@ TEST_CASE("the five policies load with every category and matcher kind", "[rule-
       }
     }
   }
-  for (const char* kind :
-       {"phrases", "regex", "near", "any", "all", "when", "count", "wordsPerHashtag", "length"}) {
+  for (const char* kind : {"phrases", "regex", "near", "any", "all", "when", "count",
+                           "wordsPerHashtag", "length", "names"}) {
     INFO(kind);
     CHECK(kinds.contains(kind));
   }
