@@ -7,6 +7,7 @@
 
 using namespace postguard;
 using postguard::testing::compile_text;
+using postguard::testing::flagged;
 using postguard::testing::pack_json;
 using postguard::testing::rule_json;
 
@@ -17,22 +18,6 @@ std::shared_ptr<const Policy> one_rule(const std::string& match, const std::stri
   INFO((r.problems.empty() ? "" : r.problems.front()));
   REQUIRE(r.policy);
   return r.policy;
-}
-
-// The original words each warning underlines, in order.
-std::vector<std::string> flagged(const Policy& p, const std::string& text,
-                                 CheckOptions o = CheckOptions{}) {
-  std::vector<std::string> out;
-  for (const Warning& w : p.check(text, o)) {
-    const auto b = utf::byte_offset_of_utf16(text, w.span.start);
-    const auto e = w.span.end == utf::utf16_length(text)
-                       ? std::optional<size_t>(text.size())
-                       : utf::byte_offset_of_utf16(text, w.span.end);
-    REQUIRE(b);
-    REQUIRE(e);
-    out.push_back(text.substr(*b, *e - *b));
-  }
-  return out;
 }
 
 using Words = std::vector<std::string>;

@@ -7,6 +7,7 @@
 
 using namespace postguard;
 using postguard::testing::compile_text;
+using postguard::testing::flagged;
 using postguard::testing::pack_json;
 using postguard::testing::rule_json;
 
@@ -19,20 +20,6 @@ std::shared_ptr<const Policy> rule(const std::string& match) {
   INFO((r.problems.empty() ? "" : r.problems.front()));
   REQUIRE(r.policy);
   return r.policy;
-}
-
-Words flagged(const Policy& p, const std::string& text) {
-  Words out;
-  for (const Warning& w : p.check(text, CheckOptions{})) {
-    const auto b = utf::byte_offset_of_utf16(text, w.span.start);
-    const auto e = w.span.end == utf::utf16_length(text)
-                       ? std::optional<size_t>(text.size())
-                       : utf::byte_offset_of_utf16(text, w.span.end);
-    REQUIRE(b);
-    REQUIRE(e);
-    out.push_back(text.substr(*b, *e - *b));
-  }
-  return out;
 }
 
 }  // namespace

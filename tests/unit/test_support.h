@@ -5,11 +5,14 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "policy_set.h"
 #include "rule_compiler.h"
 #include "rule_file.h"
+#include "utf.h"
 
 namespace postguard::testing {
 
@@ -67,6 +70,24 @@ inline std::string rule_json(const std::string& id, const std::string& match,
   return R"({"id": "t.)" + id + R"(", "category": "conduct", "severity": "warning",
     "message": "m", "clause": "c", "suggestion": "s", "match": )" +
          match + more + R"(, "examples": {"trigger": ["a", "b"], "clean": ["c", "d"]}})";
+}
+
+// The words of `text` each warning underlines, as typed, in order.
+inline std::vector<std::string> flagged(const Policy& p, const std::string& text,
+                                        const CheckOptions& o = CheckOptions{}) {
+  std::vector<std::string> out;
+  for (const Warning& w : p.check(text, o)) {
+    const auto b = utf::byte_offset_of_utf16(text, w.span.start);
+    const auto e = w.span.end == utf::utf16_length(text)
+                       ? std::optional<size_t>(text.size())
+                       : utf::byte_offset_of_utf16(text, w.span.end);
+    if (!b || !e) {
+      out.push_back("<span outside the text>");
+      continue;
+    }
+    out.push_back(text.substr(*b, *e - *b));
+  }
+  return out;
 }
 
 inline CompileResult compile_text(const std::string& json_text) {
